@@ -1,0 +1,335 @@
+// Package config reads herald's configuration from HERALD_* environment
+// variables and checks it, so that a mistake stops start-up with one line
+// that names the variable instead of surfacing at the first post.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/caarlos0/env/v11"
+)
+
+// Config is every setting herald reads. The env tags are the contract with
+// operators; config/example.env documents each one.
+type Config struct {
+	Feeds        []string      `env:"HERALD_FEEDS" envSeparator:","`
+	FeedsFile    string        `env:"HERALD_FEEDS_FILE"`
+	Database     string        `env:"HERALD_DATABASE" envDefault:"herald.db"`
+	PollInterval time.Duration `env:"HERALD_POLL_INTERVAL" envDefault:"2m"`
+	PollWorkers  int           `env:"HERALD_POLL_WORKERS" envDefault:"32"`
+	Listen       string        `env:"HERALD_LISTEN" envDefault:":8080"`
+	EditorTokens string        `env:"HERALD_EDITOR_TOKENS" secret:"true"`
+
+	FirstRun FirstRun      `env:"HERALD_FIRST_RUN" envDefault:"skip"`
+	MaxAge   time.Duration `env:"HERALD_MAX_AGE" envDefault:"24h"`
+
+	MinPostInterval time.Duration `env:"HERALD_MIN_POST_INTERVAL" envDefault:"2m"`
+	DailyCap        int           `env:"HERALD_DAILY_CAP" envDefault:"50"`
+	MaxAttempts     int           `env:"HERALD_MAX_ATTEMPTS" envDefault:"8"`
+
+	AllowPrivateURLs bool `env:"HERALD_ALLOW_PRIVATE_URLS"`
+
+	XAPI            string `env:"HERALD_X_API" envDefault:"v2"`
+	XAPIURL         string `env:"HERALD_X_API_URL" envDefault:"https://api.x.com"`
+	XConsumerKey    string `env:"HERALD_X_CONSUMER_KEY" secret:"true"`
+	XConsumerSecret string `env:"HERALD_X_CONSUMER_SECRET" secret:"true"`
+	XAccessToken    string `env:"HERALD_X_ACCESS_TOKEN" secret:"true"`
+	XAccessSecret   string `env:"HERALD_X_ACCESS_SECRET" secret:"true"`
+
+	LogFormat       string        `env:"HERALD_LOG_FORMAT" envDefault:"text"`
+	LogLevel        slog.Level    `env:"HERALD_LOG_LEVEL" envDefault:"info"`
+	ShutdownTimeout time.Duration `env:"HERALD_SHUTDOWN_TIMEOUT" envDefault:"10s"`
+}
+
+// FirstRun says what to do with the articles a feed already holds the first
+// time herald reads it.
+type FirstRun struct {
+	// Mode is "skip" (record without posting), "latest" (post the newest N)
+	// or "all".
+	Mode string
+	N    int
+}
+
+// UnmarshalText parses skip, all or latest:N.
+func (f *FirstRun) UnmarshalText(b []byte) error {
+	s := strings.TrimSpace(string(b))
+	switch {
+	case s == "skip" || s == "all":
+		*f = FirstRun{Mode: s}
+		return nil
+	case strings.HasPrefix(s, "latest:"):
+		n, err := strconv.Atoi(strings.TrimPrefix(s, "latest:"))
+		if err != nil || n < 1 {
+			return fmt.Errorf("%q is not skip, all or latest:N with N a whole number above 0", s)
+		}
+		*f = FirstRun{Mode: "latest", N: n}
+		return nil
+	}
+	return fmt.Errorf("%q is not skip, all or latest:N", s)
+}
+
+func (f FirstRun) String() string {
+	if f.Mode == "latest" {
+		return fmt.Sprintf("latest:%d", f.N)
+	}
+	return f.Mode
+}
+
+// HasX reports whether X credentials are configured.
+func (c *Config) HasX() bool {
+	return c.XConsumerKey != "" || c.XConsumerSecret != "" || c.XAccessToken != "" || c.XAccessSecret != ""
+}
+
+// Secrets returns the values of every secret setting that is set, so that
+// callers can make sure none of them is ever shown.
+func (c *Config) Secrets() []string {
+	var out []string
+	v := reflect.ValueOf(c).Elem()
+	t := v.Type()
+	for i := range t.NumField() {
+		if t.Field(i).Tag.Get("secret") == "true" {
+			if s := v.Field(i).String(); s != "" {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// Error is a configuration mistake, tied to the variable that holds it.
+type Error struct {
+	Var string
+	Msg string
+}
+
+func (e *Error) Error() string { return e.Var + ": " + e.Msg }
+
+// Load reads the configuration from environ (os.Environ() form) and
+// validates it. Every error is an *Error naming one variable.
+func Load(environ []string) (*Config, error) {
+	envs := make(map[string]string, len(environ))
+	for _, kv := range environ {
+		k, v, ok := strings.Cut(kv, "=")
+		if ok {
+			envs[k] = v
+		}
+	}
+	vars := knownVars()
+	if err := checkUnknown(envs, vars); err != nil {
+		return nil, err
+	}
+	if err := readSecretFiles(envs, vars); err != nil {
+		return nil, err
+	}
+	var c Config
+	if err := env.ParseWithOptions(&c, env.Options{Environment: envs}); err != nil {
+		return nil, parseError(err, envs)
+	}
+	feeds := c.Feeds[:0]
+	for _, f := range c.Feeds {
+		if f = strings.TrimSpace(f); f != "" {
+			feeds = append(feeds, f)
+		}
+	}
+	c.Feeds = feeds
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+type varInfo struct {
+	field  reflect.StructField
+	secret bool
+}
+
+func knownVars() map[string]varInfo {
+	t := reflect.TypeFor[Config]()
+	m := make(map[string]varInfo, t.NumField())
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("env"), ",")
+		m[name] = varInfo{field: f, secret: f.Tag.Get("secret") == "true"}
+	}
+	return m
+}
+
+// clientVars are read by the command-line client, not by the daemon; they
+// may sit in the same environment.
+var clientVars = map[string]bool{"HERALD_API_URL": true, "HERALD_API_TOKEN": true, "HERALD_API_TOKEN_FILE": true}
+
+func checkUnknown(envs map[string]string, vars map[string]varInfo) error {
+	var unknown []string
+	for k := range envs {
+		if !strings.HasPrefix(k, "HERALD_") || clientVars[k] {
+			continue
+		}
+		if _, ok := vars[k]; ok {
+			continue
+		}
+		if base, ok := strings.CutSuffix(k, "_FILE"); ok && vars[base].secret {
+			continue
+		}
+		unknown = append(unknown, k)
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	sort.Strings(unknown)
+	return &Error{Var: unknown[0], Msg: "unknown variable (see config/example.env for the names herald reads)"}
+}
+
+// readSecretFiles puts the contents of NAME_FILE into NAME for every secret,
+// the way Docker and Kubernetes hand secrets over.
+func readSecretFiles(envs map[string]string, vars map[string]varInfo) error {
+	for name, info := range vars {
+		if !info.secret {
+			continue
+		}
+		path, ok := envs[name+"_FILE"]
+		if !ok || path == "" {
+			continue
+		}
+		if envs[name] != "" {
+			return &Error{Var: name + "_FILE", Msg: "set together with " + name + "; set only one of them"}
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			var pe *os.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return &Error{Var: name + "_FILE", Msg: fmt.Sprintf("cannot read %q: %v", path, err)}
+		}
+		envs[name] = strings.TrimSpace(string(b))
+	}
+	return nil
+}
+
+// parseError turns the parser's first error into one line naming the variable.
+func parseError(err error, envs map[string]string) error {
+	var pe env.ParseError
+	if !errors.As(err, &pe) {
+		return &Error{Var: "HERALD", Msg: err.Error()}
+	}
+	vars := knownVars()
+	for name, info := range vars {
+		if info.field.Name != pe.Name {
+			continue
+		}
+		value := envs[name]
+		if info.secret {
+			value = "(hidden)"
+		}
+		var what string
+		switch info.field.Type {
+		case reflect.TypeFor[time.Duration]():
+			what = "is not a duration (use a number with a unit: 90s, 2m, 1h30m)"
+		case reflect.TypeFor[int]():
+			what = "is not a whole number"
+		case reflect.TypeFor[bool]():
+			what = "is not true or false"
+		case reflect.TypeFor[float64]():
+			what = "is not a number"
+		case reflect.TypeFor[slog.Level]():
+			what = "is not a log level (debug, info, warn, error)"
+		default:
+			var inner error = pe.Err
+			return &Error{Var: name, Msg: unwrapAll(inner).Error()}
+		}
+		return &Error{Var: name, Msg: fmt.Sprintf("%q %s", value, what)}
+	}
+	return &Error{Var: "HERALD", Msg: err.Error()}
+}
+
+func unwrapAll(err error) error {
+	for {
+		u := errors.Unwrap(err)
+		if u == nil {
+			return err
+		}
+		err = u
+	}
+}
+
+// Validate checks values that parse but make no sense together.
+func (c *Config) Validate() error {
+	check := func(ok bool, name, format string, args ...any) error {
+		if ok {
+			return nil
+		}
+		return &Error{Var: name, Msg: fmt.Sprintf(format, args...)}
+	}
+	for _, err := range []error{
+		check(c.PollInterval >= time.Second, "HERALD_POLL_INTERVAL", "%s is too short (at least 1s)", c.PollInterval),
+		check(c.PollWorkers >= 1 && c.PollWorkers <= 1024, "HERALD_POLL_WORKERS", "%d is out of range (1 to 1024)", c.PollWorkers),
+		check(c.MaxAge > 0, "HERALD_MAX_AGE", "%s must be above zero", c.MaxAge),
+		check(c.MinPostInterval >= 0, "HERALD_MIN_POST_INTERVAL", "%s must not be negative", c.MinPostInterval),
+		check(c.DailyCap >= 0, "HERALD_DAILY_CAP", "%d must not be negative (0 means no cap)", c.DailyCap),
+		check(c.MaxAttempts >= 1, "HERALD_MAX_ATTEMPTS", "%d must be at least 1", c.MaxAttempts),
+		check(c.ShutdownTimeout > 0, "HERALD_SHUTDOWN_TIMEOUT", "%s must be above zero", c.ShutdownTimeout),
+		check(c.LogFormat == "text" || c.LogFormat == "json", "HERALD_LOG_FORMAT", "%q is not text or json", c.LogFormat),
+		check(c.XAPI == "v2" || c.XAPI == "v1.1", "HERALD_X_API", "%q is not v2 or v1.1", c.XAPI),
+		check(c.Database != "", "HERALD_DATABASE", "must not be empty"),
+		check(c.Listen != "", "HERALD_LISTEN", "must not be empty"),
+		checkHTTPURL(c.XAPIURL, "HERALD_X_API_URL"),
+		c.checkDatabase(),
+		c.checkX(),
+	} {
+		if err != nil {
+			return err
+		}
+	}
+	for _, f := range c.Feeds {
+		if err := checkHTTPURL(strings.TrimSpace(f), "HERALD_FEEDS"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkHTTPURL(raw, name string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return &Error{Var: name, Msg: fmt.Sprintf("%q is not an http(s) URL", raw)}
+	}
+	return nil
+}
+
+func (c *Config) checkDatabase() error {
+	if strings.HasPrefix(c.Database, "postgres://") || strings.HasPrefix(c.Database, "postgresql://") {
+		return &Error{Var: "HERALD_DATABASE", Msg: "PostgreSQL is not supported by this version; give a SQLite file path"}
+	}
+	if strings.Contains(c.Database, "://") {
+		return &Error{Var: "HERALD_DATABASE", Msg: fmt.Sprintf("%q is neither a file path nor a postgres:// URL", c.Database)}
+	}
+	return nil
+}
+
+// checkX requires all four credentials or none: a half-configured account
+// would otherwise fall back to the local timeline without anyone noticing.
+func (c *Config) checkX() error {
+	if !c.HasX() {
+		return nil
+	}
+	for _, v := range []struct{ name, value string }{
+		{"HERALD_X_CONSUMER_KEY", c.XConsumerKey},
+		{"HERALD_X_CONSUMER_SECRET", c.XConsumerSecret},
+		{"HERALD_X_ACCESS_TOKEN", c.XAccessToken},
+		{"HERALD_X_ACCESS_SECRET", c.XAccessSecret},
+	} {
+		if v.value == "" {
+			return &Error{Var: v.name, Msg: "is not set, but other X credentials are; set all four or none"}
+		}
+	}
+	return nil
+}
