@@ -71,6 +71,9 @@ type Post struct {
 	Priority int
 	// NotBefore is the earliest time the post may be sent.
 	NotBefore time.Time
+	// SortAt orders posts of one priority, oldest first: the article's
+	// publication time, or the creation time of a free-text post.
+	SortAt    time.Time
 	Attempts  int
 	LastError string
 	// RemoteID and RemoteURL identify the published post on the platform.

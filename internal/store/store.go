@@ -1,0 +1,102 @@
+// Package store declares what herald keeps in its database. Each backend
+// (sqlite/, later postgres/) implements Store and passes the one behavioural
+// suite in storetest/.
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/heraldhq/herald/internal/news"
+)
+
+// Feed is a feed herald polls, with what it remembers between polls.
+type Feed struct {
+	ID           int64
+	URL          string
+	Title        string
+	ETag         string
+	LastModified string
+	// Initialized is false until the first successful fetch, which applies
+	// the first-run rule (HERALD_FIRST_RUN) instead of posting the backlog.
+	Initialized bool
+	LastFetch   time.Time
+	LastSuccess time.Time
+	LastStatus  string // "ok", "not-modified" or "error"
+	LastError   string
+	Failures    int
+	NextFetch   time.Time
+	Articles    int // articles recorded from this feed
+}
+
+// Destination is an account herald posts to, with its state.
+type Destination struct {
+	Name string
+	// Paused is set when the platform refused the credentials or the account
+	// is out of credits; an editor resumes it.
+	Paused      bool
+	PauseReason string
+	// WaitUntil is when a rate limit lifts; zero when none is in force.
+	WaitUntil time.Time
+}
+
+// PostFilter selects posts for listing.
+type PostFilter struct {
+	Statuses    []news.Status
+	Destination string
+	Limit       int // 0 = 100
+	// NewestFirst orders by last update, newest first; otherwise by due time.
+	NewestFirst bool
+}
+
+// Store is everything herald keeps. Methods return news.ErrNotFound for a
+// missing row and news.ErrConflict for an action the row's state forbids.
+type Store interface {
+	// Feeds.
+	EnsureFeed(ctx context.Context, url string) (*Feed, error)
+	Feed(ctx context.Context, id int64) (*Feed, error)
+	Feeds(ctx context.Context) ([]*Feed, error)
+	// SaveFeedState stores the outcome of a fetch (ETag, times, errors, title).
+	SaveFeedState(ctx context.Context, f *Feed) error
+
+	// ArticleSeen reports whether an article with this (feed, guid) or this
+	// URL key is already recorded.
+	ArticleSeen(ctx context.Context, feedID int64, guid, key string) (bool, error)
+	// AddArticle records a and, when post is not nil, queues post for it in
+	// the same transaction. It returns false, and stores nothing, when the
+	// article was already recorded (by (feed, guid) or by URL key).
+	AddArticle(ctx context.Context, a *news.Article, post *news.Post) (bool, error)
+	Article(ctx context.Context, id int64) (*news.Article, error)
+
+	// AddPost adds a post (an editor's, or one made later for an article).
+	// A second post of one article to one destination is news.ErrConflict.
+	AddPost(ctx context.Context, p *news.Post) error
+	Post(ctx context.Context, id int64) (*news.Post, error)
+	Posts(ctx context.Context, f PostFilter) ([]*news.Post, error)
+	// CountPosts counts posts by status.
+	CountPosts(ctx context.Context) (map[news.Status]int, error)
+	History(ctx context.Context, postID int64) ([]news.Transition, error)
+
+	// ClaimPost takes the next due post for dest: queued with NotBefore <=
+	// now, or sending with an expired lease (its holder died), highest
+	// priority first, then oldest. The post moves to sending with a lease
+	// until now+lease and one more attempt; news.ErrNotFound when none is due.
+	ClaimPost(ctx context.Context, dest string, now time.Time, lease time.Duration) (*news.Post, error)
+	// NextDue returns when the next queued post for dest becomes due (zero
+	// when there is none).
+	NextDue(ctx context.Context, dest string) (time.Time, error)
+	// Transition moves a post from one of the states in from to to, recording
+	// reason and actor; news.ErrConflict when it is in none of them. The
+	// update func, when set, may change the post's fields before it is saved.
+	Transition(ctx context.Context, id int64, from []news.Status, to news.Status, reason, actor string, now time.Time, update func(*news.Post)) (*news.Post, error)
+
+	// PublishedSince counts posts to dest published at or after t, and
+	// returns the time of the latest one (zero when none ever was).
+	PublishedSince(ctx context.Context, dest string, t time.Time) (n int, last time.Time, err error)
+
+	Destination(ctx context.Context, name string) (*Destination, error)
+	SaveDestination(ctx context.Context, d *Destination) error
+
+	Ping(ctx context.Context) error
+	Close() error
+}

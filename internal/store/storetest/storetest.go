@@ -1,0 +1,400 @@
+// Package storetest is the behavioural suite every store.Store backend must
+// pass: the same promises (deduplication, claims, leases, transitions) hold
+// whichever database herald runs on.
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/heraldhq/herald/internal/news"
+	"github.com/heraldhq/herald/internal/store"
+)
+
+// Run runs the suite. open returns a new, empty store for each subtest.
+func Run(t *testing.T, open func(t *testing.T) store.Store) {
+	tests := []struct {
+		name string
+		fn   func(t *testing.T, s store.Store)
+	}{
+		{"Feeds", testFeeds},
+		{"ArticleDedup", testArticleDedup},
+		{"ArticleWithPost", testArticleWithPost},
+		{"OnePostPerArticleAndDestination", testUniquePost},
+		{"ClaimOrder", testClaimOrder},
+		{"ClaimLease", testClaimLease},
+		{"ClaimConcurrent", testClaimConcurrent},
+		{"Transitions", testTransitions},
+		{"PublishedSince", testPublishedSince},
+		{"Destinations", testDestinations},
+		{"ListAndCount", testListAndCount},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := open(t)
+			tc.fn(t, s)
+		})
+	}
+}
+
+var t0 = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+
+func article(feedID int64, n int) *news.Article {
+	return &news.Article{
+		FeedID:     feedID,
+		GUID:       fmt.Sprintf("guid-%d", n),
+		URL:        fmt.Sprintf("https://news.example/story-%d", n),
+		Key:        fmt.Sprintf("news.example/story-%d", n),
+		Title:      fmt.Sprintf("Story %d", n),
+		Categories: []string{"Local", "Politics"},
+		Published:  t0.Add(time.Duration(n) * time.Minute),
+		Seen:       t0,
+	}
+}
+
+func queued(text string, sortAt time.Time) *news.Post {
+	return &news.Post{Destination: "x", Text: text, Status: news.StatusQueued, SortAt: sortAt, NotBefore: sortAt, CreatedAt: sortAt}
+}
+
+func testFeeds(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	f, err := s.EnsureFeed(ctx, "https://news.example/feed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := s.EnsureFeed(ctx, "https://news.example/feed")
+	if err != nil || again.ID != f.ID {
+		t.Fatalf("EnsureFeed twice: %v, ids %d and %d", err, f.ID, again.ID)
+	}
+	if f.Initialized || f.ETag != "" {
+		t.Errorf("new feed has state: %+v", f)
+	}
+	f.ETag, f.LastModified, f.Initialized, f.LastStatus = `"abc"`, "Mon, 02 Nov 2026 09:00:00 GMT", true, "ok"
+	f.LastFetch, f.NextFetch, f.Failures, f.Title = t0, t0.Add(2*time.Minute), 0, "News"
+	if err := s.SaveFeedState(ctx, f); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Feed(ctx, f.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ETag != `"abc"` || !got.Initialized || !got.NextFetch.Equal(t0.Add(2*time.Minute)) || got.Title != "News" {
+		t.Errorf("feed state not kept: %+v", got)
+	}
+	if _, err := s.Feed(ctx, 9999); !errors.Is(err, news.ErrNotFound) {
+		t.Errorf("missing feed: %v", err)
+	}
+	if _, err := s.AddArticle(ctx, article(f.ID, 1), nil); err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.Feeds(ctx)
+	if err != nil || len(all) != 1 || all[0].Articles != 1 {
+		t.Errorf("Feeds = %+v, %v", all, err)
+	}
+}
+
+func testArticleDedup(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	f1, _ := s.EnsureFeed(ctx, "https://a.example/feed")
+	f2, _ := s.EnsureFeed(ctx, "https://b.example/feed")
+	a := article(f1.ID, 1)
+	if added, err := s.AddArticle(ctx, a, nil); err != nil || !added || a.ID == 0 {
+		t.Fatalf("first add: %v %v id=%d", added, err, a.ID)
+	}
+	// The same guid with a new title and URL: an edit, not a new article.
+	edited := article(f1.ID, 1)
+	edited.Title, edited.URL, edited.Key = "Story 1 (updated)", "https://news.example/story-1-updated", "news.example/story-1-updated"
+	if added, err := s.AddArticle(ctx, edited, queued("x", t0)); err != nil || added {
+		t.Errorf("edited item added again: %v %v", added, err)
+	}
+	// The same URL key from another feed: one article.
+	other := article(f2.ID, 1)
+	other.GUID = "other-guid"
+	if added, err := s.AddArticle(ctx, other, queued("x", t0)); err != nil || added {
+		t.Errorf("same URL in another feed added again: %v %v", added, err)
+	}
+	seen, err := s.ArticleSeen(ctx, f2.ID, "nope", a.Key)
+	if err != nil || !seen {
+		t.Errorf("ArticleSeen by key = %v, %v", seen, err)
+	}
+	seen, _ = s.ArticleSeen(ctx, f1.ID, "guid-1", "unrelated")
+	if !seen {
+		t.Error("ArticleSeen by guid = false")
+	}
+	seen, _ = s.ArticleSeen(ctx, f2.ID, "guid-1", "unrelated")
+	if seen {
+		t.Error("guid of another feed counted as seen")
+	}
+	posts, _ := s.Posts(ctx, store.PostFilter{})
+	if len(posts) != 0 {
+		t.Errorf("duplicates queued posts: %d", len(posts))
+	}
+	got, err := s.Article(ctx, a.ID)
+	if err != nil || got.Title != "Story 1" || len(got.Categories) != 2 || !got.Published.Equal(a.Published) {
+		t.Errorf("Article = %+v, %v", got, err)
+	}
+}
+
+func testArticleWithPost(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	f, _ := s.EnsureFeed(ctx, "https://a.example/feed")
+	a := article(f.ID, 2)
+	p := queued("Story 2 https://news.example/story-2", a.Published)
+	if added, err := s.AddArticle(ctx, a, p); err != nil || !added {
+		t.Fatal(added, err)
+	}
+	if p.ID == 0 || p.ArticleID != a.ID {
+		t.Fatalf("post not linked: %+v", p)
+	}
+	got, err := s.Post(ctx, p.ID)
+	if err != nil || got.Status != news.StatusQueued || got.Text != p.Text || !got.SortAt.Equal(a.Published) {
+		t.Errorf("Post = %+v, %v", got, err)
+	}
+	h, err := s.History(ctx, p.ID)
+	if err != nil || len(h) != 1 || h[0].To != news.StatusQueued {
+		t.Errorf("History = %+v, %v", h, err)
+	}
+}
+
+func testUniquePost(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	f, _ := s.EnsureFeed(ctx, "https://a.example/feed")
+	a := article(f.ID, 3)
+	if _, err := s.AddArticle(ctx, a, queued("one", t0)); err != nil {
+		t.Fatal(err)
+	}
+	second := queued("two", t0)
+	second.ArticleID = a.ID
+	if err := s.AddPost(ctx, second); !errors.Is(err, news.ErrConflict) {
+		t.Errorf("second post for one article and destination: %v, want ErrConflict", err)
+	}
+	elsewhere := queued("three", t0)
+	elsewhere.ArticleID, elsewhere.Destination = a.ID, "mastodon"
+	if err := s.AddPost(ctx, elsewhere); err != nil {
+		t.Errorf("post to another destination: %v", err)
+	}
+	// Free-text posts have no article and never conflict.
+	for range 2 {
+		if err := s.AddPost(ctx, queued("free text", t0)); err != nil {
+			t.Errorf("free text post: %v", err)
+		}
+	}
+}
+
+func testClaimOrder(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	older := queued("older", t0)
+	newer := queued("newer", t0.Add(time.Minute))
+	editor := queued("editor", t0.Add(2*time.Minute))
+	editor.Priority = news.PriorityEditor
+	later := queued("later", t0)
+	later.NotBefore = t0.Add(time.Hour)
+	other := queued("other destination", t0.Add(-time.Hour))
+	other.Destination = "mastodon"
+	for _, p := range []*news.Post{newer, older, later, editor, other} {
+		if err := s.AddPost(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := t0.Add(10 * time.Minute)
+	var order []string
+	for {
+		p, err := s.ClaimPost(ctx, "x", now, time.Minute)
+		if errors.Is(err, news.ErrNotFound) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Status != news.StatusSending || p.Attempts != 1 || !p.LeaseUntil.Equal(now.Add(time.Minute)) {
+			t.Errorf("claimed post state: %+v", p)
+		}
+		order = append(order, p.Text)
+		if _, err := s.Transition(ctx, p.ID, []news.Status{news.StatusSending}, news.StatusPublished, "ok", "test", now, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []string{"editor", "older", "newer"}
+	if fmt.Sprint(order) != fmt.Sprint(want) {
+		t.Errorf("claim order = %q, want %q", order, want)
+	}
+	next, err := s.NextDue(ctx, "x")
+	if err != nil || !next.Equal(t0.Add(time.Hour)) {
+		t.Errorf("NextDue = %v, %v; want %v", next, err, t0.Add(time.Hour))
+	}
+}
+
+func testClaimLease(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	p := queued("lease", t0)
+	if err := s.AddPost(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ClaimPost(ctx, "x", t0, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	// While the lease holds, nobody else gets it.
+	if _, err := s.ClaimPost(ctx, "x", t0.Add(30*time.Second), time.Minute); !errors.Is(err, news.ErrNotFound) {
+		t.Errorf("claimed during lease: %v", err)
+	}
+	// Its holder died: once the lease expires the post is taken again.
+	again, err := s.ClaimPost(ctx, "x", t0.Add(2*time.Minute), time.Minute)
+	if err != nil {
+		t.Fatalf("not reclaimed after lease expiry: %v", err)
+	}
+	if again.ID != p.ID || again.Attempts != 2 {
+		t.Errorf("reclaimed %+v", again)
+	}
+	h, _ := s.History(ctx, p.ID)
+	if len(h) != 3 || h[2].From != news.StatusSending || h[2].To != news.StatusSending {
+		t.Errorf("history after reclaim: %+v", h)
+	}
+}
+
+func testClaimConcurrent(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	const n = 20
+	for i := range n {
+		if err := s.AddPost(ctx, queued(fmt.Sprint(i), t0)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var mu sync.Mutex
+	seen := map[int64]int{}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				p, err := s.ClaimPost(ctx, "x", t0, time.Hour)
+				if errors.Is(err, news.ErrNotFound) {
+					return
+				}
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				seen[p.ID]++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if len(seen) != n {
+		t.Errorf("claimed %d distinct posts, want %d", len(seen), n)
+	}
+	for id, c := range seen {
+		if c != 1 {
+			t.Errorf("post %d claimed %d times", id, c)
+		}
+	}
+}
+
+func testTransitions(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	p := queued("t", t0)
+	p.Status = news.StatusPending
+	if err := s.AddPost(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Transition(ctx, p.ID, []news.Status{news.StatusPending}, news.StatusQueued, "approved", "ana", t0.Add(time.Minute),
+		func(p *news.Post) { p.Text = "edited text" })
+	if err != nil || got.Status != news.StatusQueued || got.Text != "edited text" {
+		t.Fatalf("approve: %+v %v", got, err)
+	}
+	if _, err := s.Transition(ctx, p.ID, []news.Status{news.StatusPending}, news.StatusQueued, "again", "ana", t0, nil); !errors.Is(err, news.ErrConflict) {
+		t.Errorf("transition from wrong state: %v, want ErrConflict", err)
+	}
+	if _, err := s.Transition(ctx, 424242, []news.Status{news.StatusQueued}, news.StatusCanceled, "", "", t0, nil); !errors.Is(err, news.ErrNotFound) {
+		t.Errorf("transition of missing post: %v, want ErrNotFound", err)
+	}
+	got, err = s.Transition(ctx, p.ID, []news.Status{news.StatusQueued}, news.StatusPublished, "published", "dispatcher", t0.Add(2*time.Minute),
+		func(p *news.Post) { p.RemoteID, p.RemoteURL = "123", "https://x.com/news/status/123" })
+	if err != nil || !got.PublishedAt.Equal(t0.Add(2*time.Minute)) || got.RemoteID != "123" {
+		t.Fatalf("publish: %+v %v", got, err)
+	}
+	stored, _ := s.Post(ctx, p.ID)
+	if stored.RemoteURL != "https://x.com/news/status/123" || stored.Text != "edited text" {
+		t.Errorf("stored post: %+v", stored)
+	}
+	h, _ := s.History(ctx, p.ID)
+	if len(h) != 3 || h[1].Actor != "ana" || h[1].Reason != "approved" || h[2].To != news.StatusPublished {
+		t.Errorf("history: %+v", h)
+	}
+}
+
+func testPublishedSince(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	n, last, err := s.PublishedSince(ctx, "x", t0)
+	if err != nil || n != 0 || !last.IsZero() {
+		t.Errorf("empty: %d %v %v", n, last, err)
+	}
+	for i, at := range []time.Time{t0.Add(-25 * time.Hour), t0.Add(-time.Hour), t0.Add(-time.Minute)} {
+		p := queued(fmt.Sprint(i), t0)
+		if err := s.AddPost(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Transition(ctx, p.ID, []news.Status{news.StatusQueued}, news.StatusPublished, "", "", at, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, last, err = s.PublishedSince(ctx, "x", t0.Add(-24*time.Hour))
+	if err != nil || n != 2 || !last.Equal(t0.Add(-time.Minute)) {
+		t.Errorf("PublishedSince = %d %v %v; want 2 %v", n, last, err, t0.Add(-time.Minute))
+	}
+	if n, _, _ := s.PublishedSince(ctx, "mastodon", time.Time{}); n != 0 {
+		t.Errorf("other destination counted: %d", n)
+	}
+}
+
+func testDestinations(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	d, err := s.Destination(ctx, "x")
+	if err != nil || d.Paused || !d.WaitUntil.IsZero() {
+		t.Fatalf("unknown destination: %+v %v", d, err)
+	}
+	d.Paused, d.PauseReason, d.WaitUntil = true, "X rejected the credentials", t0
+	if err := s.SaveDestination(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.Destination(ctx, "x")
+	if !got.Paused || got.PauseReason != d.PauseReason || !got.WaitUntil.Equal(t0) {
+		t.Errorf("destination not kept: %+v", got)
+	}
+	got.Paused, got.PauseReason = false, ""
+	if err := s.SaveDestination(ctx, got); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := s.Destination(ctx, "x"); again.Paused {
+		t.Error("resume not kept")
+	}
+}
+
+func testListAndCount(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	for i, st := range []news.Status{news.StatusQueued, news.StatusQueued, news.StatusPending, news.StatusFailed} {
+		p := queued(fmt.Sprint(i), t0.Add(time.Duration(i)*time.Minute))
+		p.Status = st
+		if err := s.AddPost(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	counts, err := s.CountPosts(ctx)
+	if err != nil || counts[news.StatusQueued] != 2 || counts[news.StatusPending] != 1 || counts[news.StatusFailed] != 1 {
+		t.Errorf("CountPosts = %v, %v", counts, err)
+	}
+	list, err := s.Posts(ctx, store.PostFilter{Statuses: []news.Status{news.StatusQueued, news.StatusPending}})
+	if err != nil || len(list) != 3 {
+		t.Errorf("Posts(queued, pending) = %d, %v", len(list), err)
+	}
+	list, _ = s.Posts(ctx, store.PostFilter{Limit: 2, NewestFirst: true})
+	if len(list) != 2 {
+		t.Errorf("limit not applied: %d", len(list))
+	}
+}
