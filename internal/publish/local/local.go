@@ -1,0 +1,42 @@
+// Package local is the local timeline: a publisher that keeps posts in
+// herald itself instead of sending them anywhere. herald uses it when no X
+// credentials are configured, and in the demo; the dashboard shows what it
+// published the way followers would see it.
+package local
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/heraldhq/herald/internal/news"
+)
+
+// Publisher publishes to the local timeline.
+type Publisher struct {
+	name string
+	seq  atomic.Int64
+}
+
+// New returns a local publisher for the destination name.
+func New(name string) *Publisher {
+	p := &Publisher{name: name}
+	p.seq.Store(time.Now().UnixMilli())
+	return p
+}
+
+// Name is the destination's name.
+func (p *Publisher) Name() string { return p.name }
+
+// Publish accepts any non-empty text.
+func (p *Publisher) Publish(ctx context.Context, text string) (news.Published, error) {
+	if err := ctx.Err(); err != nil {
+		return news.Published{}, &news.PublishError{Kind: news.Transient, Reason: "canceled", Err: err}
+	}
+	if strings.TrimSpace(text) == "" {
+		return news.Published{}, &news.PublishError{Kind: news.Rejected, Reason: "the post is empty"}
+	}
+	return news.Published{RemoteID: fmt.Sprintf("local-%d", p.seq.Add(1))}, nil
+}
