@@ -62,10 +62,11 @@ type Store interface {
 	// ArticleSeen reports whether an article with this (feed, guid) or this
 	// URL key is already recorded.
 	ArticleSeen(ctx context.Context, feedID int64, guid, key string) (bool, error)
-	// AddArticle records a and, when post is not nil, queues post for it in
-	// the same transaction. It returns false, and stores nothing, when the
-	// article was already recorded (by (feed, guid) or by URL key).
-	AddArticle(ctx context.Context, a *news.Article, post *news.Post) (bool, error)
+	// AddArticle records a and, in the same transaction, adds posts for it
+	// (none when the article is only recorded). It returns false, and stores
+	// nothing, when the article was already recorded (by (feed, guid) or by
+	// URL key).
+	AddArticle(ctx context.Context, a *news.Article, posts ...*news.Post) (bool, error)
 	Article(ctx context.Context, id int64) (*news.Article, error)
 
 	// AddPost adds a post (an editor's, or one made later for an article).

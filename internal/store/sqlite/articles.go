@@ -23,8 +23,8 @@ func (s *DB) ArticleSeen(ctx context.Context, feedID int64, guid, key string) (b
 	return true, nil
 }
 
-// AddArticle records an article and, in the same transaction, its post.
-func (s *DB) AddArticle(ctx context.Context, a *news.Article, post *news.Post) (bool, error) {
+// AddArticle records an article and, in the same transaction, its posts.
+func (s *DB) AddArticle(ctx context.Context, a *news.Article, posts ...*news.Post) (bool, error) {
 	cats, err := json.Marshal(a.Categories)
 	if err != nil {
 		return false, err
@@ -52,11 +52,13 @@ func (s *DB) AddArticle(ctx context.Context, a *news.Article, post *news.Post) (
 		if a.ID, err = res.LastInsertId(); err != nil {
 			return err
 		}
-		if post == nil {
-			return nil
+		for _, p := range posts {
+			p.ArticleID = a.ID
+			if err := insertPost(ctx, tx, p); err != nil {
+				return err
+			}
 		}
-		post.ArticleID = a.ID
-		return insertPost(ctx, tx, post)
+		return nil
 	})
 	if err != nil {
 		return false, fmt.Errorf("store: add article %s: %w", a.URL, err)

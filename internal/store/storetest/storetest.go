@@ -88,7 +88,7 @@ func testFeeds(t *testing.T, s store.Store) {
 	if _, err := s.Feed(ctx, 9999); !errors.Is(err, news.ErrNotFound) {
 		t.Errorf("missing feed: %v", err)
 	}
-	if _, err := s.AddArticle(ctx, article(f.ID, 1), nil); err != nil {
+	if _, err := s.AddArticle(ctx, article(f.ID, 1)); err != nil {
 		t.Fatal(err)
 	}
 	all, err := s.Feeds(ctx)
@@ -102,7 +102,7 @@ func testArticleDedup(t *testing.T, s store.Store) {
 	f1, _ := s.EnsureFeed(ctx, "https://a.example/feed")
 	f2, _ := s.EnsureFeed(ctx, "https://b.example/feed")
 	a := article(f1.ID, 1)
-	if added, err := s.AddArticle(ctx, a, nil); err != nil || !added || a.ID == 0 {
+	if added, err := s.AddArticle(ctx, a); err != nil || !added || a.ID == 0 {
 		t.Fatalf("first add: %v %v id=%d", added, err, a.ID)
 	}
 	// The same guid with a new title and URL: an edit, not a new article.
