@@ -8,21 +8,34 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/mmcdole/gofeed"
-
-	"github.com/heraldhq/herald/internal/source"
 )
 
 // ErrNotFeed is returned for a document that is not a feed (an HTML page, an
 // image, an error page served with status 200).
 var ErrNotFeed = errors.New("not an RSS, Atom or JSON feed")
 
+// Item is one entry as the feed gives it, before cleaning: titles and
+// bodies may still hold HTML and entities.
+type Item struct {
+	GUID        string
+	Link        string
+	Title       string
+	Content     string // full body HTML (content:encoded, Atom content, JSON content_html)
+	Description string // summary or excerpt, HTML or text
+	Author      string
+	Categories  []string
+	ImageURL    string
+	Published   time.Time // zero when the source gives no date
+}
+
 // Parsed is a feed document's title and entries.
 type Parsed struct {
 	Title string
 	Link  string
-	Items []source.Item
+	Items []Item
 }
 
 // Parse reads a feed document. feedURL resolves relative links.
@@ -50,7 +63,7 @@ func Parse(body []byte, feedURL string) (*Parsed, error) {
 		if it == nil {
 			continue
 		}
-		item := source.Item{
+		item := Item{
 			GUID:        strings.TrimSpace(it.GUID),
 			Link:        resolve(base, firstNonEmpty(it.Link, firstLink(it.Links))),
 			Title:       it.Title,

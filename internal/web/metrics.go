@@ -1,0 +1,76 @@
+package web
+
+import (
+	"context"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/heraldhq/herald/internal/news"
+	"github.com/heraldhq/herald/internal/store"
+)
+
+// Metrics are herald's Prometheus metrics.
+type Metrics struct {
+	Registry *prometheus.Registry
+	posts    *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+	fetches  *prometheus.CounterVec
+}
+
+// NewMetrics registers herald's metrics, the Go runtime's and the process's.
+// The queue depth is read from the store at each scrape.
+func NewMetrics(version string, st store.Store) *Metrics {
+	reg := prometheus.NewRegistry()
+	m := &Metrics{
+		Registry: reg,
+		posts: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "herald_posts_total", Help: "Publish outcomes by destination and resulting status.",
+		}, []string{"destination", "status"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "herald_publish_duration_seconds", Help: "Time taken by one publish call.",
+			Buckets: []float64{.05, .1, .25, .5, 1, 2.5, 5, 10, 30},
+		}, []string{"destination"}),
+		fetches: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "herald_feed_fetches_total", Help: "Feed fetches by result (ok, not-modified, error).",
+		}, []string{"result"}),
+	}
+	build := prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "herald_build_info", Help: "herald's version.", ConstLabels: prometheus.Labels{"version": version},
+	})
+	build.Set(1)
+	reg.MustRegister(m.posts, m.latency, m.fetches, build, &queueCollector{st: st},
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// ObservePublish records the outcome of one publish call.
+func (m *Metrics) ObservePublish(dest string, status news.Status, d time.Duration) {
+	m.posts.WithLabelValues(dest, string(status)).Inc()
+	m.latency.WithLabelValues(dest).Observe(d.Seconds())
+}
+
+// ObserveFetch records the result of one feed fetch.
+func (m *Metrics) ObserveFetch(_ string, result string, _ time.Duration) {
+	m.fetches.WithLabelValues(result).Inc()
+}
+
+var queueDesc = prometheus.NewDesc("herald_queue_depth", "Posts in the outbox by status.", []string{"status"}, nil)
+
+type queueCollector struct{ st store.Store }
+
+func (c *queueCollector) Describe(ch chan<- *prometheus.Desc) { ch <- queueDesc }
+
+func (c *queueCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	counts, err := c.st.CountPosts(ctx)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(queueDesc, err)
+		return
+	}
+	for _, s := range news.Statuses {
+		ch <- prometheus.MustNewConstMetric(queueDesc, prometheus.GaugeValue, float64(counts[s]), string(s))
+	}
+}

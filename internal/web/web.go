@@ -1,0 +1,216 @@
+// Package web serves herald's HTTP side: the probes, Prometheus metrics and
+// the dashboard that shows the timeline as followers see it, what goes out
+// next, and how each feed and destination is doing.
+package web
+
+import (
+	"context"
+	"embed"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/heraldhq/herald/internal/news"
+	"github.com/heraldhq/herald/internal/store"
+)
+
+//go:embed templates/*.html static/*
+var assets embed.FS
+
+// Feeds gives the state of the feeds being polled.
+type Feeds interface {
+	Feeds() []store.Feed
+}
+
+// Options configure the server.
+type Options struct {
+	Store        store.Store
+	Feeds        Feeds
+	Destinations []string
+	Registry     *prometheus.Registry
+	Log          *slog.Logger
+	// Refresh, when above zero, makes the dashboard reload itself (the demo).
+	Refresh time.Duration
+	// Title names the instance on the dashboard.
+	Title string
+	Clock func() time.Time
+}
+
+// Server is herald's HTTP handler.
+type Server struct {
+	o        Options
+	mux      *http.ServeMux
+	pages    *template.Template
+	stopping atomic.Bool
+}
+
+// New builds the server's routes.
+func New(o Options) *Server {
+	if o.Log == nil {
+		o.Log = slog.Default()
+	}
+	if o.Clock == nil {
+		o.Clock = time.Now
+	}
+	if o.Title == "" {
+		o.Title = "herald"
+	}
+	s := &Server{o: o, mux: http.NewServeMux()}
+	s.pages = template.Must(template.New("").Funcs(template.FuncMap{
+		"ago":    func(t time.Time) string { return ago(o.Clock(), t) },
+		"stamp":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+		"iso":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"lines":  func(s string) []string { return strings.Split(s, "\n") },
+		"status": func(s news.Status) string { return string(s) },
+	}).ParseFS(assets, "templates/*.html"))
+	static, _ := fs.Sub(assets, "static")
+	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.HandleFunc("GET /readyz", s.readyz)
+	if o.Registry != nil {
+		s.mux.Handle("GET /metrics", promhttp.HandlerFor(o.Registry, promhttp.HandlerOpts{Registry: o.Registry}))
+	}
+	s.mux.HandleFunc("GET /{$}", s.dashboard)
+	return s
+}
+
+// Handle adds a route, for handlers that live elsewhere (the demo site).
+func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, h) }
+
+// ServeHTTP serves a request with a few headers every answer carries.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	s.mux.ServeHTTP(w, r)
+}
+
+// ShuttingDown makes /readyz fail, so a load balancer stops sending traffic.
+func (s *Server) ShuttingDown() { s.stopping.Store(true) }
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if s.stopping.Load() {
+		http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.o.Store.Ping(ctx); err != nil {
+		s.o.Log.Error("readiness: database unreachable", "err", err)
+		http.Error(w, "database unreachable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Write([]byte("ready\n"))
+}
+
+type destView struct {
+	store.Destination
+	PublishedToday int
+}
+
+type dashboardView struct {
+	Title    string
+	Refresh  int
+	Now      time.Time
+	Timeline []*news.Post
+	Queue    []*news.Post
+	Failed   []*news.Post
+	Feeds    []store.Feed
+	Dests    []destView
+	Counts   map[news.Status]int
+}
+
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	v := dashboardView{Title: s.o.Title, Refresh: int(s.o.Refresh.Seconds()), Now: s.o.Clock()}
+	var err error
+	if v.Timeline, err = s.o.Store.Posts(ctx, store.PostFilter{Statuses: []news.Status{news.StatusPublished}, NewestFirst: true, Limit: 50}); err != nil {
+		s.fail(w, err)
+		return
+	}
+	if v.Queue, err = s.o.Store.Posts(ctx, store.PostFilter{Statuses: []news.Status{news.StatusPending, news.StatusQueued, news.StatusSending}, Limit: 50}); err != nil {
+		s.fail(w, err)
+		return
+	}
+	if v.Failed, err = s.o.Store.Posts(ctx, store.PostFilter{Statuses: []news.Status{news.StatusFailed}, NewestFirst: true, Limit: 20}); err != nil {
+		s.fail(w, err)
+		return
+	}
+	if v.Counts, err = s.o.Store.CountPosts(ctx); err != nil {
+		s.fail(w, err)
+		return
+	}
+	if s.o.Feeds != nil {
+		v.Feeds = s.o.Feeds.Feeds()
+	}
+	for _, name := range s.o.Destinations {
+		d, err := s.o.Store.Destination(ctx, name)
+		if err != nil {
+			s.fail(w, err)
+			return
+		}
+		n, _, err := s.o.Store.PublishedSince(ctx, name, v.Now.Add(-24*time.Hour))
+		if err != nil {
+			s.fail(w, err)
+			return
+		}
+		v.Dests = append(v.Dests, destView{Destination: *d, PublishedToday: n})
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if err := s.pages.ExecuteTemplate(w, "dashboard.html", v); err != nil {
+		s.o.Log.Error("dashboard render failed", "err", err)
+	}
+}
+
+// fail answers 500 without showing what went wrong inside.
+func (s *Server) fail(w http.ResponseWriter, err error) {
+	s.o.Log.Error("dashboard failed", "err", err)
+	http.Error(w, "Something went wrong on our side; the log has the details.", http.StatusInternalServerError)
+}
+
+func ago(now, t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	d := now.Sub(t)
+	future := d < 0
+	if future {
+		d = -d
+	}
+	var s string
+	switch {
+	case d < time.Minute:
+		s = "seconds"
+	case d < time.Hour:
+		s = plural(int(d/time.Minute), "minute")
+	case d < 48*time.Hour:
+		s = plural(int(d/time.Hour), "hour")
+	default:
+		s = plural(int(d/(24*time.Hour)), "day")
+	}
+	if future {
+		return "in " + s
+	}
+	return s + " ago"
+}
+
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return strconv.Itoa(n) + " " + unit + "s"
+}
