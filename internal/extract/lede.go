@@ -1,0 +1,479 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+)
+
+const (
+	// DefaultLedeLen is the most runes Lede returns when the caller sets no limit.
+	DefaultLedeLen = 280
+	// shortSentence is the length under which a first sentence, left alone, says too
+	// little: with no limit set, Lede then adds the second.
+	shortSentence = 90
+	// minWords is the fewest words a paragraph without a full stop needs to be a lede
+	// rather than a label ("ARA News", "October 28, 2016"); with one, three will do.
+	minWords = 5
+	// longBlockWords is the length at which a paragraph without a full stop still counts
+	// as text (a long sentence cut off by an excerpt) rather than a label or caption.
+	longBlockWords = 25
+	// maxParagraph is how much of a paragraph, in bytes, is searched for the lede.
+	maxParagraph = 4096
+)
+
+// Lede returns the article's first real sentence — or the first two, when the limit allows
+// — from an HTML body (content:encoded, a description, page paragraphs) or from plain text
+// (a WordPress auto-excerpt).
+//
+// It passes over figures and captions, photo credits ("Photo:", "File photo"), bylines,
+// "Breaking:" tickers, share and follow prompts, newsletter boxes, related links and comment
+// forms, and strips a leading dateline ("Kobani –", "BEIRUT (Reuters) -", "ERBIL:",
+// "WASHINGTON, Jan. 5 (AP) —", "دمشق –").
+//
+// maxLen is in runes. With maxLen > 0, Lede returns the first sentence, and the second too
+// when both fit; a first sentence longer than maxLen is cut at a word boundary and ends in
+// "…". With maxLen <= 0 the limit is DefaultLedeLen and the second sentence is added only
+// when the first is short. The result is "" when the input holds no real sentence.
+func Lede(htmlOrText string, maxLen int) string {
+	if strings.TrimSpace(htmlOrText) == "" {
+		return ""
+	}
+	return ledeFrom(maxLen, parseFragment(htmlOrText)...)
+}
+
+// ledeFrom finds the lede in the blocks of text under roots.
+func ledeFrom(maxLen int, roots ...*html.Node) string {
+	var picked []string
+	truncated := false
+	w := blockWalker{emit: func(lines []line) bool {
+		text, cut := realText(lines)
+		if text == "" {
+			return false
+		}
+		sents := ledeSentences(text, cut)
+		if len(sents) == 0 {
+			return false
+		}
+		picked = append(picked, sents...)
+		// An excerpt cut off mid-sentence has nothing to add after it.
+		truncated = cut && !endsSentence(picked[len(picked)-1])
+		return len(picked) >= 2 || truncated
+	}}
+	w.run(roots...)
+	if len(picked) == 0 {
+		return ""
+	}
+	if truncated {
+		picked[len(picked)-1] += "…"
+	}
+	return assemble(picked, maxLen)
+}
+
+// ledeSentences splits a paragraph's text into sentences and keeps those that can be part
+// of a lede: no prompts, and no unfinished sentence cut off by an excerpt unless it is the
+// only one.
+func ledeSentences(text string, cut bool) []string {
+	all := Sentences(text)
+	var out []string
+	for i, s := range all {
+		if junkSentence(s) {
+			if len(out) > 0 {
+				break // what follows a prompt is more of the same
+			}
+			continue
+		}
+		if cut && i == len(all)-1 && len(out) > 0 && !endsSentence(s) {
+			break
+		}
+		out = append(out, s)
+		if len(out) == 2 {
+			break
+		}
+	}
+	return out
+}
+
+// assemble joins the picked sentences within the limit.
+func assemble(sents []string, maxLen int) string {
+	limit := maxLen
+	if limit <= 0 {
+		limit = DefaultLedeLen
+	}
+	first := sents[0]
+	n := utf8.RuneCountInString(first)
+	if n > limit {
+		return cutAtWord(first, limit)
+	}
+	if len(sents) > 1 && (maxLen > 0 || weight(first) < shortSentence) {
+		both := joinSentences(first, sents[1])
+		if utf8.RuneCountInString(both) <= limit {
+			return both
+		}
+	}
+	return first
+}
+
+// weight is how much of a post s fills: runes, with the wide characters of Chinese,
+// Japanese and Korean counted twice, as X counts them.
+func weight(s string) int {
+	n := 0
+	for _, r := range s {
+		n++
+		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) {
+			n++
+		}
+	}
+	return n
+}
+
+// joinSentences puts b after a, with a space unless a ends in a full stop of a script
+// written without spaces.
+func joinSentences(a, b string) string {
+	last, _ := utf8.DecodeLastRuneInString(strings.TrimRightFunc(a, isCloser))
+	switch last {
+	case '。', '．', '｡', '！', '？':
+		return a + b
+	}
+	return a + " " + b
+}
+
+// cutAtWord shortens s to at most limit runes, ending in "…", at a word boundary when
+// there is one in the second half.
+func cutAtWord(s string, limit int) string {
+	if limit < 2 {
+		return "…"
+	}
+	end, count := 0, 0
+	lastSpace := -1
+	for i, r := range s {
+		if count == limit-1 {
+			end = i
+			break
+		}
+		if unicode.IsSpace(r) {
+			lastSpace = i
+		}
+		count++
+	}
+	if lastSpace > 0 && utf8.RuneCountInString(s[:lastSpace]) >= (limit-1)/2 {
+		end = lastSpace
+	}
+	out := strings.TrimRightFunc(s[:end], func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune(",;:–—-(", r)
+	})
+	return out + "…"
+}
+
+// endsSentence reports whether s ends like a sentence, closing quotes and brackets aside.
+func endsSentence(s string) bool {
+	r, _ := utf8.DecodeLastRuneInString(strings.TrimRightFunc(s, isCloser))
+	return r == '.' || r == '!' || r == '?' || r == '…' || isScriptStop(r)
+}
+
+var (
+	// ticker and label lines that open a paragraph which is not a lede.
+	junkStart = regexp.MustCompile(`(?i)^\W{0,3}(?:` +
+		// labels, which end in a colon, bar or dash
+		`(?:breaking|breaking news|just in|developing|live|latest|alert|news alert|flash|update|updated|` +
+		`photo|photos|photograph|picture|image|images|video|watch|listen|gallery|credit|credits|source|caption|featured image|file photo|file|` +
+		`related|more|see also|recommended|trending|popular|tags|tagged|filed under|posted in|categories|category|comments|sponsored|advertisement|` +
+		`editor['’]?s note|note|correction|clarification|disclaimer)\s*[:|»›>–—-]|` +
+		// phrases that open nothing but boilerplate
+		`(?:read more|read also|also read|see also|further reading|most read|related (?:articles|stories|posts|items|news|content)|` +
+		`continue reading|click here|tap here|share this|share on|share via|follow us|follow @|like us|join us|join our|subscribe|sign up|` +
+		`download our|get our|listen to our|leave a reply|leave a comment|post a comment|your email address|required fields|` +
+		`reporting by|editing by|writing by|additional reporting|compiled by|file photo|photo by|photo credit|copyright|` +
+		`all rights reserved|advertisement|for the latest|` +
+		`this (?:article|story|post) (?:was|first|has been) (?:originally )?(?:published|appeared|updated))\b|` +
+		`©)`)
+	// byline opens "By Jane Doe", "By Jane Doe and John Roe, ARA News".
+	byline = regexp.MustCompile(`^(?i:by|written by|words by|story by)\s+\p{Lu}`)
+	// creditMark is a photo credit in running text: the end of a caption.
+	creditMark = regexp.MustCompile(`(?i)(?:\bfile\s+photo\b|\bphoto(?:graph)?s?(?:\s+credit)?\s*:|\bphoto(?:graph)?s?\s+by\b|\bimage(?:\s+credit)?\s*:|\bpicture\s*:|\bcredit\s*:|\(photo\b|\bgetty images\b|/\s*(?:afp|reuters|ap|getty)\b)`)
+	// excerptCut is the "[…]" or "… Continue reading" a CMS puts at the end of an excerpt.
+	excerptCut = regexp.MustCompile(`(?i)\s*(?:(?:\[\s*(?:…|\.\.\.)\s*\]|…|\.\.\.)\s*(?:(?:continue reading|read more|keep reading|read the full (?:story|article))\b.{0,80})?|\s(?:continue reading|keep reading)\b.{0,80})$`)
+)
+
+// Datelines open a story with the place (and sometimes date and agency) it is filed from.
+const (
+	// one to four capitalised words ("Kobani", "BEIRUT", "The Hague", "دمشق")
+	dlPlace = `(?:[\p{Lu}\p{Lo}][\p{L}\p{M}'’.&]*(?:-[\p{L}\p{M}]+)*\s+){0,3}[\p{Lu}\p{Lo}][\p{L}\p{M}'’.&]*(?:-[\p{L}\p{M}]+)*`
+	// ", Syria", ", Jan. 5", ", Oct 28, 2016", ", ARA News"
+	dlDate = `(?:,\s*(?:[\p{Lu}\p{Lo}][\p{L}\p{M}.]*|\d{1,2})(?:\s+(?:[\p{Lu}\p{Lo}][\p{L}\p{M}.]*|\d{1,2})){0,2}(?:,\s*\d{4})?)?`
+	// "(Reuters)", "(AP)", "(ARA News)"
+	dlAgency = `(?:\s*\([^()]{1,40}\))?`
+	// a dash, or a colon after an all-capitals place
+	dlDash = `(?:\s*[–—]+\s*|\s+--?\s+)`
+)
+
+var (
+	datelineDash = regexp.MustCompile(`^` + dlPlace + dlDate + dlAgency + dlDash)
+	// datelineBare has no place: "(ARA News) –", "Oct. 28, 2016 –", "28 October 2016 –".
+	datelineBare  = regexp.MustCompile(`^(?:\([^()]{1,40}\)|\p{Lu}[\p{L}.]*\s+\d{1,2}(?:,\s*\d{4})?|\d{1,2}\s+\p{Lu}[\p{L}.]*(?:\s+\d{4})?)` + dlAgency + dlDash)
+	datelineColon = regexp.MustCompile(`^(?:\p{Lu}[\p{Lu}'’.-]*\s+){0,2}\p{Lu}{2,}[\p{Lu}'’.-]*` + dlDate + dlAgency + `\s*:\s+`)
+	// datelineCJK is a Chinese agency dateline: "新华社北京10月28日电（记者 李明）".
+	datelineCJK = regexp.MustCompile(`^\p{Han}{0,12}\d{1,2}月\d{1,2}日(?:电|讯)(?:\s*[（(][^）)]{0,30}[）)])?\s*`)
+	// datelineIn finds a dateline after a caption and credit in running text.
+	datelineIn = regexp.MustCompile(`(?:^|\s)` + dlPlace + dlDate + dlAgency + dlDash)
+)
+
+// realText makes a paragraph's lines into lede text, or returns "" when the paragraph is
+// not article text. cut reports that the text ends in an excerpt's "[…]".
+func realText(lines []line) (text string, cut bool) {
+	// Leading lines that are labels — a byline above the first sentence, a bold kicker —
+	// go; the rest of the paragraph is joined.
+	for len(lines) > 1 && junkLine(lines[0]) {
+		lines = lines[1:]
+	}
+	letters, linked, strong := 0, 0, 0
+	parts := make([]string, 0, len(lines))
+	for _, l := range lines {
+		letters += l.letters
+		linked += l.linked
+		strong += l.strong
+		parts = append(parts, l.text)
+	}
+	if linked*2 > letters {
+		return "", false // navigation, related links, tag lists
+	}
+	text = clean(strings.Join(parts, " "))
+	if text == "" || junkText(text) {
+		return "", false
+	}
+	if strong == letters && !endsSentence(text) {
+		return "", false // a bold or italic label: a byline, kicker or credit
+	}
+	if len(text) > maxParagraph {
+		// A lede is two sentences at most; the rest of a huge paragraph is not read.
+		end := strings.LastIndexByte(text[:maxParagraph], ' ')
+		if end <= 0 {
+			end = maxParagraph
+		}
+		text, cut = strings.ToValidUTF8(text[:end], ""), true
+	}
+	// The "[…]" of an excerpt is in its last hundred or so bytes; most paragraphs have no
+	// ellipsis or "reading" there, and skip the regular expression.
+	from := max(0, len(text)-120)
+	if tail := text[from:]; strings.Contains(tail, "…") || strings.Contains(tail, "...") || strings.Contains(strings.ToLower(tail), "reading") {
+		if loc := excerptCut.FindStringIndex(tail); loc != nil && from+loc[0] > 0 {
+			text, cut = strings.TrimSpace(text[:from+loc[0]]), true
+		}
+	}
+	text = stripLead(text)
+	if text == "" || junkText(text) {
+		return "", false
+	}
+	words := len(strings.Fields(text))
+	if words < minWords && !spacelessText(text) && (words < 3 || !endsSentence(text)) {
+		return "", false // a label; a short sentence of its own may still be news
+	}
+	if !cut && words < longBlockWords && !hasSentenceEnd(text) {
+		return "", false // a label, caption or repeated headline: no sentence in it
+	}
+	return text, cut
+}
+
+// junkLine reports a line that cannot open a lede: a label, prompt or byline above the text.
+func junkLine(l line) bool {
+	t := clean(l.text)
+	if t == "" || junkText(t) || junkSentence(t) {
+		return true
+	}
+	return !endsSentence(t) && (l.strong == l.letters || len(strings.Fields(t)) < minWords)
+}
+
+// junkText reports paragraph text that is boilerplate from its first word: a label, a
+// ticker, a byline. Prompts inside a paragraph are weeded out sentence by sentence.
+func junkText(t string) bool {
+	return junkStart.MatchString(prefix(t, 120)) || (byline.MatchString(t) && !endsSentence(t))
+}
+
+// junkPhrases mark a short sentence as a prompt wherever they appear in it.
+var junkPhrases = []string{
+	"follow us", "newsletter", "subscribe", "sign up for", "join our", "like us on",
+	"share this", "all rights reserved", "read more", "click here", "appeared first on",
+	"download our app", "download the app", "whatsapp channel", "telegram channel",
+	"leave a reply", "leave a comment", "your email address will not",
+}
+
+// junkSentence reports a sentence that is a prompt rather than news.
+func junkSentence(s string) bool {
+	if junkStart.MatchString(prefix(s, 120)) {
+		return true
+	}
+	if len(s) >= 200 {
+		return false
+	}
+	lower := strings.ToLower(s)
+	for _, p := range junkPhrases {
+		if containsWord(lower, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// containsWord reports whether phrase occurs in s as whole words.
+func containsWord(s, phrase string) bool {
+	for i := 0; ; {
+		j := strings.Index(s[i:], phrase)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(phrase)
+		before, _ := utf8.DecodeLastRuneInString(s[:start])
+		after, _ := utf8.DecodeRuneInString(s[end:])
+		if !unicode.IsLetter(before) && !unicode.IsLetter(after) {
+			return true
+		}
+		i = start + 1
+	}
+}
+
+// prefix is the start of s, at most n bytes: the part a label or dateline can be in.
+// Matching prefixes keeps the cost of a paragraph independent of its length.
+func prefix(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
+
+// stripLead removes what stands before a story's first word: a caption and its credit,
+// a byline, a dateline, and stray leading punctuation.
+func stripLead(t string) string {
+	// A caption and credit run into the text (a WordPress auto-excerpt): the story starts
+	// after the dateline that follows the credit, or else after the credit's sentence.
+	// A caption is a sentence or two; a credit further in is the story's own words ("the
+	// council released a photo: …").
+	if loc := findCredit(prefix(t, 450)); loc != nil && loc[0] < 400 {
+		rest := t[loc[1]:]
+		window := prefix(rest, 160)
+		ends := sentenceEnds(t[:loc[0]])
+		if m := datelineIn.FindStringIndex(window); m != nil && startsStory(rest[m[1]:]) && ends <= 2 {
+			t = rest[m[1]:]
+		} else if ends <= 1 {
+			t = afterSentenceWith(t, loc[0])
+		}
+	}
+	for range 3 {
+		before := t
+		if m := datelineDash.FindStringIndex(t); m != nil && startsStory(t[m[1]:]) && placeLike(t[:m[1]]) {
+			t = t[m[1]:]
+		} else if m := datelineColon.FindStringIndex(t); m != nil && startsStory(t[m[1]:]) {
+			t = t[m[1]:]
+		} else if m := datelineBare.FindStringIndex(t); m != nil && startsStory(t[m[1]:]) {
+			t = t[m[1]:]
+		} else if m := datelineCJK.FindStringIndex(t); m != nil {
+			t = t[m[1]:]
+		}
+		t = strings.TrimLeftFunc(t, func(r rune) bool {
+			return unicode.IsSpace(r) || strings.ContainsRune("–—-:|•·,;", r)
+		})
+		if t == before {
+			break
+		}
+	}
+	return t
+}
+
+// placeLike reports whether a dateline match is short enough to be a place. In scripts
+// written without spaces the place pattern would run over a whole clause before a dash
+// ("中国国家统计局周一发布数据显示——"); a place there is a few characters ("北京——").
+func placeLike(m string) bool {
+	han := 0
+	for _, r := range m {
+		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) {
+			han++
+		}
+	}
+	return han <= 6
+}
+
+// findCredit is creditMark.FindStringIndex, skipping the regular expression (the costliest
+// step of Lede) for the many paragraphs without any word a credit needs.
+func findCredit(s string) []int {
+	lower := strings.ToLower(s)
+	for _, w := range []string{"photo", "image", "picture", "credit", "getty", "/"} {
+		if strings.Contains(lower, w) {
+			return creditMark.FindStringIndex(s)
+		}
+	}
+	return nil
+}
+
+// startsStory reports whether s begins like a sentence: a capital, a letter of a script
+// without case, a digit or an opening quote. A dash followed by lower case is an aside
+// ("The SDF – a Kurdish-led alliance – said"), not a dateline.
+func startsStory(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	switch {
+	case unicode.IsUpper(r), unicode.IsDigit(r):
+		return true
+	case unicode.IsLetter(r):
+		return !unicode.IsLower(r) // Arabic, CJK and other scripts without case
+	}
+	return strings.ContainsRune(`"“‘'«„`, r)
+}
+
+// afterSentenceWith returns the text after the sentence that contains byte offset at,
+// or "" when that sentence is the last.
+func afterSentenceWith(t string, at int) string {
+	pos := 0
+	sents := Sentences(t)
+	for i, s := range sents {
+		j := strings.Index(t[pos:], s)
+		if j < 0 {
+			break
+		}
+		end := pos + j + len(s)
+		if at < end {
+			return strings.Join(sents[i+1:], " ")
+		}
+		pos = end
+	}
+	return ""
+}
+
+// hasSentenceEnd reports whether t holds a full stop, question or exclamation mark that
+// ends a sentence: followed by a space or the end, not "3.5" or "aranews.net".
+func hasSentenceEnd(t string) bool { return sentenceEnds(t) > 0 }
+
+// sentenceEnds counts the marks in t that end a sentence: the last of a run ("?!", "。」")
+// followed by a space, the end of t, or (in scripts without spaces) anything.
+func sentenceEnds(t string) int {
+	n := 0
+	for i, r := range t {
+		if r != '.' && r != '!' && r != '?' && r != '…' && !isScriptStop(r) {
+			continue
+		}
+		next, _ := utf8.DecodeRuneInString(strings.TrimLeftFunc(t[i+utf8.RuneLen(r):], isCloser))
+		switch {
+		case next == '.' || next == '!' || next == '?' || next == '…' || isScriptStop(next):
+			// not the last of the run
+		case isScriptStop(r), next == utf8.RuneError, unicode.IsSpace(next):
+			n++
+		}
+	}
+	return n
+}
+
+// spacelessText reports text mostly in a script written without spaces between words
+// (Chinese, Japanese, Thai), where counting words by spaces says nothing.
+func spacelessText(t string) bool {
+	n, other := 0, 0
+	for _, r := range t {
+		if !unicode.IsLetter(r) {
+			continue
+		}
+		n++
+		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar, unicode.Tibetan) {
+			other++
+		}
+	}
+	return n >= 12 && other*2 > n
+}
