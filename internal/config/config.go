@@ -45,6 +45,11 @@ type Config struct {
 	XAccessToken    string `env:"HERALD_X_ACCESS_TOKEN" secret:"true"`
 	XAccessSecret   string `env:"HERALD_X_ACCESS_SECRET" secret:"true"`
 
+	// XTemplate is the text/template of an X post; empty is the default
+	// (headline, lede, link). HERALD_HASHTAGS maps categories to hashtags.
+	XTemplate string `env:"HERALD_X_TEMPLATE"`
+	Hashtags  string `env:"HERALD_HASHTAGS"`
+
 	LogFormat       string        `env:"HERALD_LOG_FORMAT" envDefault:"text"`
 	LogLevel        slog.Level    `env:"HERALD_LOG_LEVEL" envDefault:"info"`
 	ShutdownTimeout time.Duration `env:"HERALD_SHUTDOWN_TIMEOUT" envDefault:"10s"`
@@ -284,6 +289,7 @@ func (c *Config) Validate() error {
 		checkHTTPURL(c.XAPIURL, "HERALD_X_API_URL"),
 		c.checkDatabase(),
 		c.checkX(),
+		c.checkTokens(),
 	} {
 		if err != nil {
 			return err
@@ -329,6 +335,41 @@ func (c *Config) checkX() error {
 	} {
 		if v.value == "" {
 			return &Error{Var: v.name, Msg: "is not set, but other X credentials are; set all four or none"}
+		}
+	}
+	return nil
+}
+
+// MinTokenLength is the shortest editor token accepted: shorter ones are
+// guessable.
+const MinTokenLength = 16
+
+// Editors returns the editors' tokens mapped to their names, from
+// HERALD_EDITOR_TOKENS: comma-separated name:token pairs, or bare tokens
+// for an editor called "editor".
+func (c *Config) Editors() map[string]string {
+	out := make(map[string]string)
+	for _, part := range strings.Split(c.EditorTokens, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		name, token, ok := strings.Cut(part, ":")
+		if !ok {
+			name, token = "editor", part
+		}
+		out[strings.TrimSpace(token)] = strings.TrimSpace(name)
+	}
+	return out
+}
+
+func (c *Config) checkTokens() error {
+	for token, name := range c.Editors() {
+		if name == "" {
+			return &Error{Var: "HERALD_EDITOR_TOKENS", Msg: "an entry has an empty name before the colon"}
+		}
+		if len(token) < MinTokenLength {
+			return &Error{Var: "HERALD_EDITOR_TOKENS", Msg: fmt.Sprintf("the token of %q is shorter than %d characters", name, MinTokenLength)}
 		}
 	}
 	return nil

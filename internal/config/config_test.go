@@ -68,6 +68,8 @@ func TestInvalid(t *testing.T) {
 		{"HERALD_DATABASE=mysql://db/herald", `HERALD_DATABASE: "mysql://db/herald" is neither a file path nor a postgres:// URL`},
 		{"HERALD_FEED=https://typo.example/", `HERALD_FEED: unknown variable`},
 		{"HERALD_X_CONSUMER_KEY=k", `HERALD_X_CONSUMER_SECRET: is not set, but other X credentials are`},
+		{"HERALD_EDITOR_TOKENS=ana:short", `HERALD_EDITOR_TOKENS: the token of "ana" is shorter than 16 characters`},
+		{"HERALD_EDITOR_TOKENS=:abcdefghijklmnopqrs", `HERALD_EDITOR_TOKENS: an entry has an empty name`},
 		{"HERALD_X_CONSUMER_KEY_FILE=/nonexistent/key", `HERALD_X_CONSUMER_KEY_FILE: cannot read "/nonexistent/key"`},
 	} {
 		t.Run(tc.env, func(t *testing.T) {
@@ -103,12 +105,12 @@ func TestSecretFiles(t *testing.T) {
 		"HERALD_X_CONSUMER_SECRET_FILE=" + write("cs", "cs-value"),
 		"HERALD_X_ACCESS_TOKEN_FILE=" + write("at", "at-value"),
 		"HERALD_X_ACCESS_SECRET_FILE=" + write("as", "as-value"),
-		"HERALD_EDITOR_TOKENS_FILE=" + write("tok", "ed:tok-value"),
+		"HERALD_EDITOR_TOKENS_FILE=" + write("tok", "ed:tok-value-0123456789"),
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.XConsumerKey != "ck-value" || c.XAccessSecret != "as-value" || c.EditorTokens != "ed:tok-value" {
+	if c.XConsumerKey != "ck-value" || c.XAccessSecret != "as-value" || c.EditorTokens != "ed:tok-value-0123456789" {
 		t.Errorf("secrets not read from files: %+v", c)
 	}
 	if got := len(c.Secrets()); got != 5 {
@@ -123,5 +125,16 @@ func TestSecretFiles(t *testing.T) {
 	_, err = Load([]string{"HERALD_X_CONSUMER_KEY=supersecret-key-123"})
 	if err == nil || strings.Contains(err.Error(), "supersecret") {
 		t.Errorf("error leaks or is missing: %v", err)
+	}
+}
+
+func TestEditors(t *testing.T) {
+	c, err := Load([]string{"HERALD_EDITOR_TOKENS=ana:aaaaaaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbbbbbb ,ben:cccccccccccccccccccc"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := c.Editors()
+	if len(got) != 3 || got["aaaaaaaaaaaaaaaaaaaa"] != "ana" || got["bbbbbbbbbbbbbbbbbbbb"] != "editor" || got["cccccccccccccccccccc"] != "ben" {
+		t.Errorf("Editors() = %v", got)
 	}
 }

@@ -26,6 +26,9 @@ type Article struct {
 	Author     string
 	Categories []string
 	ImageURL   string
+	// FeedTitle is the title of the feed the article came from, for post
+	// templates; it is not stored.
+	FeedTitle string
 	// Published is the time the feed gives for the item; zero when it gives none.
 	Published time.Time
 	// Seen is when herald first recorded the article.

@@ -1,0 +1,342 @@
+// Package ingest turns a feed's entries into articles and queued posts: it
+// cleans and deduplicates them, applies the first-run rule and the age
+// limit, makes each article's summary (from the feed, else from the page),
+// and records the article together with one post per destination in one
+// transaction, so a restart neither loses nor doubles one.
+package ingest
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/heraldhq/herald/internal/extract"
+	"github.com/heraldhq/herald/internal/fetch"
+	"github.com/heraldhq/herald/internal/news"
+	"github.com/heraldhq/herald/internal/source/feed"
+	"github.com/heraldhq/herald/internal/store"
+)
+
+// Target is a destination and how to write a post for it.
+type Target struct {
+	Name    string
+	Compose func(a *news.Article) (string, error)
+}
+
+// Store is what ingest needs of the database.
+type Store interface {
+	ArticleSeen(ctx context.Context, feedID int64, guid, key string) (bool, error)
+	AddArticle(ctx context.Context, a *news.Article, posts ...*news.Post) (bool, error)
+}
+
+// PageFetcher fetches an article page when the feed gives too little.
+type PageFetcher interface {
+	Fetch(ctx context.Context, r fetch.Request) (*fetch.Response, error)
+}
+
+// FirstRun is the rule for a feed's backlog the first time it is read.
+type FirstRun struct {
+	Mode string // "skip", "latest" or "all"
+	N    int
+}
+
+// Ingester handles the entries of fetched feeds.
+type Ingester struct {
+	Store   Store
+	Targets []Target
+	// Pages, when set, is used to read an article's page when the feed has
+	// no summary.
+	Pages    PageFetcher
+	FirstRun FirstRun
+	MaxAge   time.Duration
+	// Approval makes every automatic post wait for an editor (pending).
+	Approval bool
+	// BreakingCategories get a higher priority than the rest.
+	BreakingCategories []string
+	Clock              func() time.Time
+	Log                *slog.Logger
+	// Queued, when set, is called after new posts were queued.
+	Queued func()
+}
+
+// Priority of articles in a breaking category: above the rest, below editors.
+const priorityBreaking = 50
+
+func (in *Ingester) now() time.Time {
+	if in.Clock != nil {
+		return in.Clock()
+	}
+	return time.Now()
+}
+
+func (in *Ingester) log() *slog.Logger {
+	if in.Log != nil {
+		return in.Log
+	}
+	return slog.Default()
+}
+
+// HandleFeed records the new entries of f.
+func (in *Ingester) HandleFeed(ctx context.Context, f *store.Feed, p *feed.Parsed) error {
+	now := in.now()
+	type candidate struct {
+		item feed.Item
+		a    *news.Article
+	}
+	var fresh []candidate
+	for _, it := range p.Items {
+		a, err := in.article(f, it, now)
+		if err == nil {
+			a.FeedTitle = cmp.Or(p.Title, f.Title)
+		}
+		if err != nil {
+			in.log().Debug("feed entry skipped", "feed_url", f.URL, "guid", it.GUID, "err", err)
+			continue
+		}
+		seen, err := in.Store.ArticleSeen(ctx, f.ID, a.GUID, a.Key)
+		if err != nil {
+			return err
+		}
+		if !seen {
+			fresh = append(fresh, candidate{it, a})
+		}
+	}
+	if len(fresh) == 0 {
+		return nil
+	}
+	// Oldest first, so that followers read the stories in the order they
+	// were published.
+	sort.SliceStable(fresh, func(i, j int) bool { return fresh[i].a.Published.Before(fresh[j].a.Published) })
+
+	post := make([]bool, len(fresh))
+	for i := range fresh {
+		post[i] = true
+	}
+	if !f.Initialized {
+		switch in.FirstRun.Mode {
+		case "all":
+		case "latest":
+			for i := range fresh {
+				post[i] = i >= len(fresh)-in.FirstRun.N
+			}
+		default: // skip
+			for i := range fresh {
+				post[i] = false
+			}
+		}
+	}
+
+	queued := 0
+	for i, c := range fresh {
+		var posts []*news.Post
+		if post[i] {
+			in.summarize(ctx, f, c.a, c.item)
+			posts = in.posts(c.a, now)
+		}
+		added, err := in.Store.AddArticle(ctx, c.a, posts...)
+		if err != nil {
+			return err
+		}
+		if !added {
+			continue
+		}
+		for _, p := range posts {
+			if p.Status == news.StatusQueued || p.Status == news.StatusPending {
+				queued++
+			}
+		}
+	}
+	if !f.Initialized {
+		in.log().Info("feed read for the first time", "feed_url", f.URL, "articles", len(fresh),
+			"first_run", in.FirstRun.Mode, "queued", queued)
+	} else if queued > 0 {
+		in.log().Info("new articles", "feed_url", f.URL, "queued", queued)
+	}
+	if queued > 0 && in.Queued != nil {
+		in.Queued()
+	}
+	return nil
+}
+
+// article builds the article for an entry: its clean URL, key and title.
+func (in *Ingester) article(f *store.Feed, it feed.Item, now time.Time) (*news.Article, error) {
+	if strings.TrimSpace(it.Link) == "" {
+		return nil, fmt.Errorf("entry has no link")
+	}
+	clean, err := news.CleanURL(it.Link)
+	if err != nil {
+		return nil, err
+	}
+	key, err := news.URLKey(it.Link)
+	if err != nil {
+		return nil, err
+	}
+	guid := it.GUID
+	if guid == "" {
+		guid = clean
+	}
+	a := &news.Article{
+		FeedID:     f.ID,
+		GUID:       guid,
+		URL:        clean,
+		Key:        key,
+		Title:      extract.Text(it.Title),
+		Author:     extract.Text(it.Author),
+		Categories: it.Categories,
+		ImageURL:   it.ImageURL,
+		Published:  it.Published,
+		Seen:       now,
+	}
+	if a.Published.IsZero() || a.Published.After(now) {
+		a.Published = now
+	}
+	return a, nil
+}
+
+// summarize fills the article's summary: the lede of the feed's body, else
+// of its description, else of the page itself.
+func (in *Ingester) summarize(ctx context.Context, f *store.Feed, a *news.Article, it feed.Item) {
+	for _, body := range []string{it.Content, it.Description} {
+		if s := extract.Lede(body, 0); s != "" {
+			a.Summary = s
+			return
+		}
+	}
+	if in.Pages == nil {
+		return
+	}
+	if err := in.readPage(ctx, a, !sameHost(f.URL, a.URL)); err != nil {
+		in.log().Warn("article page not read; posting without a summary", "feed_url", f.URL, "url", a.URL, "err", err)
+	}
+}
+
+// readPage reads the article's page and takes from it what the article
+// lacks: summary, title, image, and the canonical URL to post and to key on.
+// guarded pages may not be on private addresses (HERALD_ALLOW_PRIVATE_URLS).
+func (in *Ingester) readPage(ctx context.Context, a *news.Article, guarded bool) error {
+	resp, err := in.Pages.Fetch(ctx, fetch.Request{URL: a.URL, Guarded: guarded, Accept: "text/html,application/xhtml+xml"})
+	if err != nil {
+		return err
+	}
+	page, err := extract.ParsePage(resp.Body, resp.URL)
+	if err != nil {
+		return err
+	}
+	if a.Summary == "" {
+		a.Summary = page.Lede
+	}
+	if a.Title == "" {
+		a.Title = page.Title
+	}
+	if a.ImageURL == "" {
+		a.ImageURL = page.Image
+	}
+	if a.Author == "" {
+		a.Author = page.Author
+	}
+	if page.Canonical != "" {
+		clean, err1 := news.CleanURL(page.Canonical)
+		key, err2 := news.URLKey(page.Canonical)
+		if err1 == nil && err2 == nil {
+			a.URL, a.Key = clean, key
+		}
+	}
+	return nil
+}
+
+// FromURL makes an article from a URL an editor gave: the page is fetched
+// through the private-address guard and read like a feed's article page.
+func (in *Ingester) FromURL(ctx context.Context, raw string) (*news.Article, error) {
+	clean, err := news.CleanURL(raw)
+	if err != nil {
+		return nil, err
+	}
+	key, _ := news.URLKey(raw)
+	now := in.now()
+	a := &news.Article{GUID: clean, URL: clean, Key: key, Published: now, Seen: now}
+	if in.Pages == nil {
+		return nil, fmt.Errorf("no page fetcher")
+	}
+	if err := in.readPage(ctx, a, true); err != nil {
+		return nil, err
+	}
+	if a.Title == "" && a.Summary == "" {
+		return nil, fmt.Errorf("%s: the page has no title or text to post", clean)
+	}
+	return a, nil
+}
+
+// Compose writes the post for a, for the destination named dest (the first
+// one when dest is empty).
+func (in *Ingester) Compose(a *news.Article, dest string) (string, error) {
+	for _, t := range in.Targets {
+		if dest == "" || t.Name == dest {
+			return t.Compose(a)
+		}
+	}
+	return "", fmt.Errorf("no destination %q", dest)
+}
+
+// sameHost reports whether link points at the feed's own host: feed URLs
+// come from the operator and are trusted, and so are links to the same site.
+func sameHost(feedURL, link string) bool {
+	f, err1 := url.Parse(feedURL)
+	l, err2 := url.Parse(link)
+	return err1 == nil && err2 == nil && strings.EqualFold(f.Hostname(), l.Hostname())
+}
+
+// posts makes one post per destination for an article.
+func (in *Ingester) posts(a *news.Article, now time.Time) []*news.Post {
+	status := news.StatusQueued
+	if in.Approval {
+		status = news.StatusPending
+	}
+	priority := news.PriorityNormal
+	if in.isBreaking(a) {
+		priority = priorityBreaking
+	}
+	var out []*news.Post
+	for _, t := range in.Targets {
+		p := &news.Post{
+			Destination: t.Name,
+			Status:      status,
+			Priority:    priority,
+			SortAt:      a.Published,
+			NotBefore:   now,
+			CreatedAt:   now,
+			CreatedBy:   "feed",
+			HasLink:     true,
+		}
+		text, err := t.Compose(a)
+		switch {
+		case err != nil:
+			p.Status = news.StatusFailed
+			p.LastError = "could not write the post: " + err.Error()
+			p.Text = a.Title + " " + a.URL
+		case in.MaxAge > 0 && now.Sub(a.Published) > in.MaxAge:
+			p.Status = news.StatusSkipped
+			p.LastError = fmt.Sprintf("published %s ago, more than HERALD_MAX_AGE (%s)", now.Sub(a.Published).Round(time.Minute), in.MaxAge)
+			p.Text = text
+		default:
+			p.Text = text
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+func (in *Ingester) isBreaking(a *news.Article) bool {
+	for _, c := range a.Categories {
+		for _, b := range in.BreakingCategories {
+			if strings.EqualFold(strings.TrimSpace(c), strings.TrimSpace(b)) {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,228 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/heraldhq/herald/internal/fetch"
+	"github.com/heraldhq/herald/internal/news"
+	"github.com/heraldhq/herald/internal/source/feed"
+	"github.com/heraldhq/herald/internal/store"
+	"github.com/heraldhq/herald/internal/store/sqlite"
+)
+
+var now = time.Date(2026, 11, 2, 12, 0, 0, 0, time.UTC)
+
+func setup(t *testing.T, in *Ingester) store.Store {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "h.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	in.Store = st
+	in.Clock = func() time.Time { return now }
+	in.Log = slog.New(slog.DiscardHandler)
+	if in.Targets == nil {
+		in.Targets = []Target{{Name: "x", Compose: func(a *news.Article) (string, error) { return a.Title + " " + a.URL, nil }}}
+	}
+	if in.MaxAge == 0 {
+		in.MaxAge = 24 * time.Hour
+	}
+	return st
+}
+
+func items(n int, host string) *feed.Parsed {
+	p := &feed.Parsed{Title: "News"}
+	for i := range n {
+		p.Items = append(p.Items, feed.Item{
+			GUID:      fmt.Sprintf("%s-%d", host, i),
+			Link:      fmt.Sprintf("https://%s/story-%d/?utm_source=rss&utm_medium=feed", host, i),
+			Title:     fmt.Sprintf("Story %d", i),
+			Content:   fmt.Sprintf("<p>Story number %d happened on Monday, officials said.</p>", i),
+			Published: now.Add(-time.Duration(n-i) * time.Hour),
+		})
+	}
+	return p
+}
+
+func posts(t *testing.T, st store.Store) []*news.Post {
+	t.Helper()
+	ps, err := st.Posts(context.Background(), store.PostFilter{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ps
+}
+
+func TestFirstRun(t *testing.T) {
+	for _, tc := range []struct {
+		rule FirstRun
+		want int
+	}{
+		{FirstRun{Mode: "skip"}, 0},
+		{FirstRun{Mode: "latest", N: 2}, 2},
+		{FirstRun{Mode: "all"}, 5},
+	} {
+		t.Run(tc.rule.Mode, func(t *testing.T) {
+			in := &Ingester{FirstRun: tc.rule}
+			st := setup(t, in)
+			f, _ := st.EnsureFeed(context.Background(), "https://news.example/feed")
+			if err := in.HandleFeed(context.Background(), f, items(5, "news.example")); err != nil {
+				t.Fatal(err)
+			}
+			ps := posts(t, st)
+			if len(ps) != tc.want {
+				t.Fatalf("%d posts, want %d", len(ps), tc.want)
+			}
+			if tc.rule.Mode == "latest" {
+				// The newest two, queued oldest first.
+				if ps[0].Text != "Story 3 https://news.example/story-3/" || ps[1].Text != "Story 4 https://news.example/story-4/" {
+					t.Errorf("latest:2 queued %q and %q", ps[0].Text, ps[1].Text)
+				}
+			}
+			// Everything was recorded: a second look finds nothing new.
+			f.Initialized = true
+			if err := in.HandleFeed(context.Background(), f, items(5, "news.example")); err != nil {
+				t.Fatal(err)
+			}
+			if n := len(posts(t, st)); n != tc.want {
+				t.Errorf("second handling made %d posts, want %d", n, tc.want)
+			}
+		})
+	}
+}
+
+func TestNewArticlesAfterFirstRun(t *testing.T) {
+	queued := 0
+	in := &Ingester{FirstRun: FirstRun{Mode: "skip"}, Queued: func() { queued++ }}
+	st := setup(t, in)
+	f, _ := st.EnsureFeed(context.Background(), "https://news.example/feed")
+	if err := in.HandleFeed(context.Background(), f, items(3, "news.example")); err != nil {
+		t.Fatal(err)
+	}
+	f.Initialized = true
+	more := items(5, "news.example")
+	if err := in.HandleFeed(context.Background(), f, more); err != nil {
+		t.Fatal(err)
+	}
+	ps := posts(t, st)
+	if len(ps) != 2 || queued != 1 {
+		t.Fatalf("%d posts, %d wake-ups; want 2 and 1", len(ps), queued)
+	}
+	for _, p := range ps {
+		if p.Status != news.StatusQueued || strings.Contains(p.Text, "utm_") || p.CreatedBy != "feed" {
+			t.Errorf("post: %+v", p)
+		}
+	}
+	a, err := st.Article(context.Background(), ps[0].ArticleID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Summary != "Story number 3 happened on Monday, officials said." {
+		t.Errorf("summary = %q", a.Summary)
+	}
+}
+
+func TestEditedAndCrossFeedDuplicates(t *testing.T) {
+	in := &Ingester{FirstRun: FirstRun{Mode: "all"}}
+	st := setup(t, in)
+	ctx := context.Background()
+	a, _ := st.EnsureFeed(ctx, "https://news.example/feed")
+	b, _ := st.EnsureFeed(ctx, "https://news.example/category/local/feed")
+	if err := in.HandleFeed(ctx, a, items(2, "news.example")); err != nil {
+		t.Fatal(err)
+	}
+	// The same stories in a category feed, with other tracking parameters and guids.
+	other := items(2, "news.example")
+	for i := range other.Items {
+		other.Items[i].GUID = fmt.Sprintf("cat-%d", i)
+		other.Items[i].Link = strings.Replace(other.Items[i].Link, "utm_medium=feed", "utm_campaign=local#comments", 1)
+	}
+	if err := in.HandleFeed(ctx, b, other); err != nil {
+		t.Fatal(err)
+	}
+	// An edited item: same guid, new title and date.
+	edited := items(2, "news.example")
+	edited.Items[0].Title = "Story 0 (updated)"
+	edited.Items[0].Published = now
+	a.Initialized = true
+	if err := in.HandleFeed(ctx, a, edited); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(posts(t, st)); n != 2 {
+		t.Errorf("%d posts, want 2", n)
+	}
+}
+
+func TestMaxAgeApprovalAndBreaking(t *testing.T) {
+	in := &Ingester{FirstRun: FirstRun{Mode: "all"}, Approval: true, BreakingCategories: []string{"Breaking"}, MaxAge: 90 * time.Minute}
+	st := setup(t, in)
+	f, _ := st.EnsureFeed(context.Background(), "https://news.example/feed")
+	p := items(3, "news.example") // published 3h, 2h and 1h ago
+	p.Items[2].Categories = []string{"breaking "}
+	if err := in.HandleFeed(context.Background(), f, p); err != nil {
+		t.Fatal(err)
+	}
+	byText := map[string]*news.Post{}
+	for _, p := range posts(t, st) {
+		byText[strings.Fields(p.Text)[1]] = p
+	}
+	if p := byText["0"]; p.Status != news.StatusSkipped || !strings.Contains(p.LastError, "HERALD_MAX_AGE") {
+		t.Errorf("old article: %s %q", p.Status, p.LastError)
+	}
+	if p := byText["2"]; p.Status != news.StatusPending || p.Priority <= news.PriorityNormal {
+		t.Errorf("breaking article: %s priority %d", p.Status, p.Priority)
+	}
+}
+
+// When the feed has only a title and a link, the summary comes from the
+// article page, fetched through the fetcher.
+func TestSummaryFromPage(t *testing.T) {
+	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, `<html><head><title>Jets strike near Afrin</title>
+<meta property="og:description" content="Turkish warplanes struck positions near Afrin on Friday night, local officials said."></head>
+<body><article><p>Turkish warplanes struck positions near Afrin on Friday night, local officials said.</p></article></body></html>`)
+	}))
+	defer page.Close()
+	in := &Ingester{FirstRun: FirstRun{Mode: "all"}, Pages: fetch.New(fetch.Options{})}
+	st := setup(t, in)
+	f, _ := st.EnsureFeed(context.Background(), page.URL+"/feed")
+	p := &feed.Parsed{Items: []feed.Item{{GUID: "1", Link: page.URL + "/afrin/", Title: "Turkish jets strike near Afrin", Published: now}}}
+	if err := in.HandleFeed(context.Background(), f, p); err != nil {
+		t.Fatal(err)
+	}
+	ps := posts(t, st)
+	a, _ := st.Article(context.Background(), ps[0].ArticleID)
+	if a.Summary != "Turkish warplanes struck positions near Afrin on Friday night, local officials said." {
+		t.Errorf("summary = %q", a.Summary)
+	}
+}
+
+// A link to another host found in a feed goes through the private-address
+// guard: a hostile feed cannot make herald read an internal page.
+func TestOffsiteLinkIsGuarded(t *testing.T) {
+	internal := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Error("herald read an internal page named by a feed")
+	}))
+	defer internal.Close()
+	in := &Ingester{FirstRun: FirstRun{Mode: "all"}, Pages: fetch.New(fetch.Options{})}
+	st := setup(t, in)
+	f, _ := st.EnsureFeed(context.Background(), "https://news.example/feed")
+	link := strings.Replace(internal.URL, "127.0.0.1", "localhost", 1) + "/admin/"
+	p := &feed.Parsed{Items: []feed.Item{{GUID: "1", Link: link, Title: "Internal", Published: now}}}
+	if err := in.HandleFeed(context.Background(), f, p); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(posts(t, st)); n != 1 {
+		t.Errorf("%d posts; the article is still posted, without a summary", n)
+	}
+}
