@@ -4,6 +4,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"embed"
 	"html/template"
@@ -42,6 +43,10 @@ type Options struct {
 	// Title names the instance on the dashboard.
 	Title string
 	Clock func() time.Time
+	// Tokens maps editors' bearer tokens to their names.
+	Tokens map[string]string
+	// Preview writes the post herald would make for a URL.
+	Preview func(ctx context.Context, url string) (string, error)
 }
 
 // Server is herald's HTTP handler.
@@ -79,6 +84,7 @@ func New(o Options) *Server {
 		s.mux.Handle("GET /metrics", promhttp.HandlerFor(o.Registry, promhttp.HandlerOpts{Registry: o.Registry}))
 	}
 	s.mux.HandleFunc("GET /{$}", s.dashboard)
+	s.routesAPI()
 	return s
 }
 
@@ -131,7 +137,7 @@ type dashboardView struct {
 	Failed   []*news.Post
 	Feeds    []store.Feed
 	Dests    []destView
-	Counts   map[news.Status]int
+	Counts   map[string]int
 }
 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
@@ -150,9 +156,14 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, err)
 		return
 	}
-	if v.Counts, err = s.o.Store.CountPosts(ctx); err != nil {
+	counts, err := s.o.Store.CountPosts(ctx)
+	if err != nil {
 		s.fail(w, err)
 		return
+	}
+	v.Counts = make(map[string]int, len(counts))
+	for st, n := range counts {
+		v.Counts[string(st)] = n
 	}
 	if s.o.Feeds != nil {
 		v.Feeds = s.o.Feeds.Feeds()
@@ -170,16 +181,32 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Dests = append(v.Dests, destView{Destination: *d, PublishedToday: n})
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	if err := s.pages.ExecuteTemplate(w, "dashboard.html", v); err != nil {
-		s.o.Log.Error("dashboard render failed", "err", err)
+	s.render(w, "dashboard.html", v)
+}
+
+// render executes a page into memory first, so that a template error gives
+// a clean 500 instead of half a page.
+func (s *Server) render(w http.ResponseWriter, name string, v any) {
+	var buf bytes.Buffer
+	if err := s.pages.ExecuteTemplate(&buf, name, v); err != nil {
+		s.fail(w, err)
+		return
 	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Write(buf.Bytes())
 }
 
 // fail answers 500 without showing what went wrong inside.
 func (s *Server) fail(w http.ResponseWriter, err error) {
 	s.o.Log.Error("dashboard failed", "err", err)
 	http.Error(w, "Something went wrong on our side; the log has the details.", http.StatusInternalServerError)
+}
+
+func rfc3339(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
 }
 
 func ago(now, t time.Time) string {
