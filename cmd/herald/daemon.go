@@ -1,0 +1,230 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/heraldhq/herald/internal/compose"
+	"github.com/heraldhq/herald/internal/config"
+	"github.com/heraldhq/herald/internal/fetch"
+	"github.com/heraldhq/herald/internal/ingest"
+	"github.com/heraldhq/herald/internal/news"
+	"github.com/heraldhq/herald/internal/outbox"
+	"github.com/heraldhq/herald/internal/publish/local"
+	"github.com/heraldhq/herald/internal/publish/x"
+	"github.com/heraldhq/herald/internal/source"
+	"github.com/heraldhq/herald/internal/store/sqlite"
+	"github.com/heraldhq/herald/internal/web"
+	"github.com/heraldhq/herald/internal/xtext"
+)
+
+// daemonOptions are what the demo changes about a daemon.
+type daemonOptions struct {
+	listener net.Listener
+	mount    func(*web.Server)
+	refresh  time.Duration
+	title    string
+	// local forces the local timeline even when X credentials are set.
+	local bool
+	// ready, when set, receives the dashboard's address once it serves.
+	ready func(addr string)
+}
+
+// runDaemon runs herald until ctx ends, then shuts down in order: stop
+// taking work, let a post in flight finish, stop serving, close the database.
+func runDaemon(ctx context.Context, cfg *config.Config, log *slog.Logger, o daemonOptions) error {
+	feeds, err := feedList(cfg)
+	if err != nil {
+		return err
+	}
+	st, err := sqlite.Open(ctx, cfg.Database)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	fetcher := fetch.New(fetch.Options{Version: version, AllowPrivate: cfg.AllowPrivateURLs})
+	defer fetcher.CloseIdleConnections()
+	pubs, targets, err := destinations(cfg, log, o.local)
+	if err != nil {
+		return err
+	}
+	metrics := web.NewMetrics(version, st)
+	// A publish call may take at most publishTimeout, so a post whose claim
+	// is older than that plus a margin belongs to a process that died.
+	publishTimeout := min(max(cfg.ShutdownTimeout-2*time.Second, 5*time.Second), 30*time.Second)
+	disp := outbox.New(st, pubs, outbox.Options{
+		MinInterval:    cfg.MinPostInterval,
+		DailyCap:       cfg.DailyCap,
+		MaxAge:         cfg.MaxAge,
+		MaxAttempts:    cfg.MaxAttempts,
+		PublishTimeout: publishTimeout,
+		Lease:          publishTimeout + 5*time.Second,
+		Log:            log,
+		Observe:        metrics.ObservePublish,
+	})
+	ing := &ingest.Ingester{
+		Store:    st,
+		Targets:  targets,
+		Pages:    fetcher,
+		FirstRun: ingest.FirstRun{Mode: cfg.FirstRun.Mode, N: cfg.FirstRun.N},
+		MaxAge:   cfg.MaxAge,
+		Log:      log,
+		Queued:   disp.Kick,
+	}
+	poller := &source.Poller{
+		Store: st, Fetcher: fetcher, Handler: ing,
+		Interval: cfg.PollInterval, Workers: cfg.PollWorkers,
+		Log: log, Observe: metrics.ObserveFetch,
+	}
+	if err := poller.SetFeeds(ctx, feeds); err != nil {
+		return err
+	}
+	if len(feeds) == 0 {
+		log.Warn("no feeds configured (HERALD_FEEDS or HERALD_FEEDS_FILE): nothing will be posted automatically")
+	}
+
+	names := make([]string, len(pubs))
+	for i, p := range pubs {
+		names[i] = p.Name()
+	}
+	srv := web.New(web.Options{
+		Store: st, Feeds: poller, Destinations: names, Registry: metrics.Registry,
+		Log: log, Refresh: o.refresh, Title: o.title, Tokens: cfg.Editors(),
+		Preview: func(ctx context.Context, url string) (string, error) {
+			a, err := ing.FromURL(ctx, url)
+			if err != nil {
+				return "", err
+			}
+			return ing.Compose(a, "")
+		},
+	})
+	if o.mount != nil {
+		o.mount(srv)
+	}
+	ln := o.listener
+	if ln == nil {
+		if ln, err = net.Listen("tcp", cfg.Listen); err != nil {
+			return &config.Error{Var: "HERALD_LISTEN", Msg: err.Error()}
+		}
+	}
+	httpSrv := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- httpSrv.Serve(ln) }()
+	log.Info("herald started", "version", version, "listen", ln.Addr().String(), "feeds", len(feeds),
+		"destinations", names, "database", cfg.Database)
+	if o.ready != nil {
+		o.ready(ln.Addr().String())
+	}
+
+	work, stopWork := context.WithCancel(ctx)
+	defer stopWork()
+	var wg sync.WaitGroup
+	wg.Go(func() { poller.Run(work) })
+	wg.Go(func() { disp.Run(work) })
+
+	select {
+	case <-ctx.Done():
+	case err := <-serveErr:
+		stopWork()
+		wg.Wait()
+		return fmt.Errorf("http server: %w", err)
+	}
+	log.Info("shutting down")
+	srv.ShuttingDown()
+	stopWork()
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	timeout := time.NewTimer(cfg.ShutdownTimeout)
+	defer timeout.Stop()
+	select {
+	case <-done:
+	case <-timeout.C:
+		log.Warn("shutdown timeout reached with work in flight; a claimed post is resent after its lease expires",
+			"timeout", cfg.ShutdownTimeout)
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := httpSrv.Shutdown(sctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		log.Warn("http shutdown", "err", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// feedList is HERALD_FEEDS followed by the feeds in HERALD_FEEDS_FILE.
+func feedList(cfg *config.Config) ([]string, error) {
+	feeds := append([]string(nil), cfg.Feeds...)
+	if cfg.FeedsFile != "" {
+		f, err := os.Open(cfg.FeedsFile)
+		if err != nil {
+			return nil, &config.Error{Var: "HERALD_FEEDS_FILE", Msg: err.Error()}
+		}
+		defer f.Close()
+		more, err := source.ReadFeedList(f)
+		if err != nil {
+			return nil, &config.Error{Var: "HERALD_FEEDS_FILE", Msg: fmt.Sprintf("%s: %v", cfg.FeedsFile, err)}
+		}
+		feeds = append(feeds, more...)
+	}
+	seen := make(map[string]bool)
+	out := feeds[:0]
+	for _, f := range feeds {
+		if !seen[f] {
+			seen[f] = true
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+// writer returns how herald writes an X post for an article, from
+// HERALD_X_TEMPLATE and HERALD_HASHTAGS; a bad template stops start-up.
+func writer(cfg *config.Config) (func(a *news.Article) (string, error), error) {
+	tags, err := compose.ParseHashtags(cfg.Hashtags)
+	if err != nil {
+		return nil, &config.Error{Var: "HERALD_HASHTAGS", Msg: err.Error()}
+	}
+	c, err := compose.New(cfg.XTemplate, xtext.MaxWeightedLength, tags)
+	if err != nil {
+		return nil, &config.Error{Var: "HERALD_X_TEMPLATE", Msg: err.Error()}
+	}
+	return func(a *news.Article) (string, error) {
+		return c.Compose(compose.Fields{Title: a.Title, Summary: a.Summary, URL: a.URL, Author: a.Author,
+			Categories: a.Categories, Feed: a.FeedTitle})
+	}, nil
+}
+
+// destinations builds the publishers and how to write for each: X when its
+// credentials are set, the local timeline otherwise.
+func destinations(cfg *config.Config, log *slog.Logger, forceLocal bool) ([]outbox.Publisher, []ingest.Target, error) {
+	write, err := writer(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	var pub outbox.Publisher
+	if cfg.HasX() && !forceLocal {
+		xp, err := x.New(x.Options{
+			APIURL: cfg.XAPIURL, API: cfg.XAPI,
+			ConsumerKey: cfg.XConsumerKey, ConsumerSecret: cfg.XConsumerSecret,
+			AccessToken: cfg.XAccessToken, AccessSecret: cfg.XAccessSecret,
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+		pub = xp
+	} else {
+		if !forceLocal {
+			log.Info("no X credentials (HERALD_X_CONSUMER_KEY, HERALD_X_CONSUMER_SECRET, HERALD_X_ACCESS_TOKEN, HERALD_X_ACCESS_SECRET): posts go to the local timeline")
+		}
+		pub = local.New("local")
+	}
+	return []outbox.Publisher{pub}, []ingest.Target{{Name: pub.Name(), Compose: write}}, nil
+}

@@ -1,0 +1,377 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/heraldhq/herald/internal/publish/x/xfake"
+)
+
+// newsroom is a news site in a test: an RSS feed whose items a test adds.
+type newsroom struct {
+	mu       sync.Mutex
+	items    []string
+	requests atomic.Int64
+	srv      *httptest.Server
+}
+
+func newNewsroom(t *testing.T) *newsroom {
+	n := &newsroom{}
+	n.srv = httptest.NewServer(http.HandlerFunc(n.serve))
+	t.Cleanup(n.srv.Close)
+	return n
+}
+
+func (n *newsroom) add(slug, title string, published time.Time) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	item := fmt.Sprintf(`<item><title>%s</title><link>%s/%s/?utm_source=rss</link><guid isPermaLink="false">%s/?p=%s</guid>
+<pubDate>%s</pubDate><description><![CDATA[<p>MILLBROOK — %s, officials said on Monday.</p>]]></description></item>`,
+		title, n.srv.URL, slug, n.srv.URL, slug, published.UTC().Format(time.RFC1123Z), title)
+	n.items = append([]string{item}, n.items...)
+}
+
+func (n *newsroom) serve(w http.ResponseWriter, r *http.Request) {
+	n.requests.Add(1)
+	n.mu.Lock()
+	body := `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Valley Courier</title><link>` +
+		n.srv.URL + `</link>` + strings.Join(n.items, "\n") + `</channel></rss>`
+	n.mu.Unlock()
+	etag := fmt.Sprintf(`"%x"`, len(body)*31+strings.Count(body, "<item>"))
+	if r.Header.Get("If-None-Match") == etag {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.Header().Set("ETag", etag)
+	w.Header().Set("Content-Type", "application/rss+xml")
+	w.Write([]byte(body))
+}
+
+// waitFor polls cond until it holds or the deadline passes.
+func waitFor(t *testing.T, what string, d time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// syncBuffer collects a process's log output safely.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// herald runs herald in this process until stop is called.
+type heraldProc struct {
+	cancel context.CancelFunc
+	done   chan int
+	log    *syncBuffer
+}
+
+func startHerald(t *testing.T, env []string) *heraldProc {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	h := &heraldProc{cancel: cancel, done: make(chan int, 1), log: &syncBuffer{}}
+	go func() { h.done <- run(ctx, []string{"run"}, env, h.log, h.log) }()
+	t.Cleanup(func() { h.stop(t) })
+	return h
+}
+
+func (h *heraldProc) stop(t *testing.T) {
+	t.Helper()
+	if h.cancel == nil {
+		return
+	}
+	h.cancel()
+	h.cancel = nil
+	select {
+	case code := <-h.done:
+		if code != 0 {
+			t.Errorf("herald exited %d\n%s", code, h.log)
+		}
+	case <-time.After(10 * time.Second):
+		t.Errorf("herald did not stop within 10s\n%s", h.log)
+	}
+}
+
+const (
+	ck, cs, at, as = "consumer-key-e2e", "consumer-secret-e2e", "access-token-e2e", "access-secret-e2e"
+)
+
+func fakeX(t *testing.T) (*xfake.Server, *httptest.Server) {
+	fx := xfake.New(xfake.Options{ConsumerKey: ck, ConsumerSecret: cs, AccessToken: at, AccessSecret: as, Username: "valleycourier"})
+	srv := httptest.NewServer(fx)
+	t.Cleanup(srv.Close)
+	return fx, srv
+}
+
+// TestEndToEnd: the backlog is not posted, a new article is posted once,
+// correctly signed, and a restart on the same database posts nothing again.
+func TestEndToEnd(t *testing.T) {
+	for _, api := range []string{"v2", "v1.1"} {
+		t.Run(api, func(t *testing.T) {
+			room := newNewsroom(t)
+			now := time.Now()
+			room.add("budget", "Council approves budget", now.Add(-3*time.Hour))
+			room.add("bridge", "Bridge repairs begin", now.Add(-2*time.Hour))
+			room.add("festival", "Harvest festival returns", now.Add(-time.Hour))
+			fx, xsrv := fakeX(t)
+			env := []string{
+				"HERALD_FEEDS=" + room.srv.URL + "/feed",
+				"HERALD_DATABASE=" + filepath.Join(t.TempDir(), "herald.db"),
+				"HERALD_POLL_INTERVAL=1s",
+				"HERALD_LISTEN=127.0.0.1:0",
+				"HERALD_MIN_POST_INTERVAL=0s",
+				"HERALD_X_API=" + api,
+				"HERALD_X_API_URL=" + xsrv.URL,
+				"HERALD_X_CONSUMER_KEY=" + ck, "HERALD_X_CONSUMER_SECRET=" + cs,
+				"HERALD_X_ACCESS_TOKEN=" + at, "HERALD_X_ACCESS_SECRET=" + as,
+			}
+			h := startHerald(t, env)
+			// Two fetches: the first recorded the backlog, the second found nothing new.
+			waitFor(t, "two feed fetches", 15*time.Second, func() bool { return room.requests.Load() >= 2 })
+			if n := fx.Calls(); n != 0 {
+				t.Fatalf("the backlog was posted: %d calls\n%s", n, h.log)
+			}
+
+			room.add("clinic", "New health clinic opens on Main Street", time.Now())
+			waitFor(t, "the new article on X", 15*time.Second, func() bool { return len(fx.Posts()) >= 1 })
+			seen := room.requests.Load()
+			waitFor(t, "two more fetches", 15*time.Second, func() bool { return room.requests.Load() >= seen+2 })
+			posts := fx.Posts()
+			if len(posts) != 1 {
+				t.Fatalf("%d posts, want 1: %+v", len(posts), posts)
+			}
+			p := posts[0]
+			if !strings.Contains(p.Text, "New health clinic opens on Main Street") || !strings.Contains(p.Text, room.srv.URL+"/clinic/") {
+				t.Errorf("post text %q lacks the headline or the link", p.Text)
+			}
+			if strings.Contains(p.Text, "utm_source") {
+				t.Errorf("tracking parameters posted: %q", p.Text)
+			}
+			if p.API != api {
+				t.Errorf("posted through %s, want %s", p.API, api)
+			}
+			if f := fx.AuthFailures(); len(f) != 0 {
+				t.Errorf("signature failures: %q", f)
+			}
+			h.stop(t)
+
+			// Restart on the same database: nothing is posted again.
+			before := room.requests.Load()
+			h2 := startHerald(t, env)
+			waitFor(t, "two fetches after restart", 15*time.Second, func() bool { return room.requests.Load() >= before+2 })
+			time.Sleep(300 * time.Millisecond)
+			if n := len(fx.Posts()); n != 1 || fx.Calls() != 1 {
+				t.Errorf("after restart: %d posts, %d calls; want 1 and 1\n%s", n, fx.Calls(), h2.log)
+			}
+		})
+	}
+}
+
+// TestWrongCredentials: X refuses the signature; the post stays in the
+// outbox, the destination is paused, and nothing is retried in a loop.
+func TestWrongCredentials(t *testing.T) {
+	room := newNewsroom(t)
+	fx, xsrv := fakeX(t)
+	h := startHerald(t, []string{
+		"HERALD_FEEDS=" + room.srv.URL + "/feed",
+		"HERALD_DATABASE=" + filepath.Join(t.TempDir(), "herald.db"),
+		"HERALD_POLL_INTERVAL=1s", "HERALD_LISTEN=127.0.0.1:0", "HERALD_MIN_POST_INTERVAL=0s",
+		"HERALD_X_API_URL=" + xsrv.URL,
+		"HERALD_X_CONSUMER_KEY=" + ck, "HERALD_X_CONSUMER_SECRET=wrong-secret",
+		"HERALD_X_ACCESS_TOKEN=" + at, "HERALD_X_ACCESS_SECRET=" + as,
+	})
+	waitFor(t, "first fetch", 15*time.Second, func() bool { return room.requests.Load() >= 1 })
+	room.add("a", "Story A", time.Now())
+	room.add("b", "Story B", time.Now())
+	waitFor(t, "a call to X", 15*time.Second, func() bool { return fx.Calls() >= 1 })
+	seen := room.requests.Load()
+	waitFor(t, "three more fetches", 15*time.Second, func() bool { return room.requests.Load() >= seen+3 })
+	if n := fx.Calls(); n != 1 {
+		t.Errorf("%d calls with wrong credentials, want 1", n)
+	}
+	if len(fx.Posts()) != 0 {
+		t.Error("a post was accepted with a wrong signature")
+	}
+	if log := h.log.String(); !strings.Contains(log, "destination paused") || strings.Contains(log, "wrong-secret") {
+		t.Errorf("log should say the destination paused and never show the secret:\n%s", log)
+	}
+}
+
+// TestBadFeedsDoNotStopTheGoodOne: broken, slow, huge and looping feeds
+// each log an error with their URL, and a good feed beside them is posted.
+func TestBadFeedsDoNotStopTheGoodOne(t *testing.T) {
+	hang := make(chan struct{})
+	bad := http.NewServeMux()
+	bad.HandleFunc("/malformed", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(`<?xml version="1.0"?><rss version="2.0"><channel><title>x</title><item><title>a</ti`))
+	})
+	bad.HandleFunc("/status500", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "oops", 500) })
+	bad.HandleFunc("/html", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.Write([]byte("<!doctype html><html><head><title>Home</title></head><body><p>Welcome</p></body></html>"))
+	})
+	bad.HandleFunc("/endless", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(`<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>`))
+		chunk := bytes.Repeat([]byte("<item><title>spam</title></item>"), 1024)
+		for r.Context().Err() == nil {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+	})
+	bad.HandleFunc("/hang", func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-hang:
+		case <-r.Context().Done():
+		}
+	})
+	bad.HandleFunc("/loop", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/loop", http.StatusFound) })
+	badSrv := httptest.NewServer(bad)
+	t.Cleanup(badSrv.Close)
+	t.Cleanup(func() { close(hang) })
+
+	room := newNewsroom(t)
+	fx, xsrv := fakeX(t)
+	badFeeds := []string{badSrv.URL + "/malformed", badSrv.URL + "/status500", badSrv.URL + "/missing", badSrv.URL + "/html",
+		badSrv.URL + "/endless", badSrv.URL + "/loop", "http://127.0.0.1:1/refused"}
+	h := startHerald(t, []string{
+		"HERALD_FEEDS=" + strings.Join(append(badFeeds, badSrv.URL+"/hang", room.srv.URL+"/feed"), ","),
+		"HERALD_DATABASE=" + filepath.Join(t.TempDir(), "herald.db"),
+		"HERALD_POLL_INTERVAL=1s", "HERALD_LISTEN=127.0.0.1:0", "HERALD_MIN_POST_INTERVAL=0s",
+		"HERALD_X_API_URL=" + xsrv.URL,
+		"HERALD_X_CONSUMER_KEY=" + ck, "HERALD_X_CONSUMER_SECRET=" + cs,
+		"HERALD_X_ACCESS_TOKEN=" + at, "HERALD_X_ACCESS_SECRET=" + as,
+	})
+	waitFor(t, "first fetch of the good feed", 15*time.Second, func() bool { return room.requests.Load() >= 1 })
+	room.add("good", "Library extends opening hours", time.Now())
+	waitFor(t, "the good feed's article on X", 15*time.Second, func() bool { return len(fx.Posts()) == 1 })
+	waitFor(t, "an error logged for every bad feed", 15*time.Second, func() bool {
+		log := h.log.String()
+		for _, u := range badFeeds {
+			if !strings.Contains(log, u) {
+				return false
+			}
+		}
+		return true
+	})
+	for _, line := range strings.Split(h.log.String(), "\n") {
+		if strings.Contains(line, "feed fetch failed") && !strings.Contains(line, "feed_url=") {
+			t.Errorf("error line without the feed's URL: %s", line)
+		}
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	for _, tc := range []struct {
+		env  string
+		want string
+	}{
+		{"HERALD_POLL_INTERVAL=fast", `herald: HERALD_POLL_INTERVAL: "fast" is not a duration`},
+		{"HERALD_DAILY_CAP=lots", `herald: HERALD_DAILY_CAP: "lots" is not a whole number`},
+		{"HERALD_FIRST_RUN=everything", `herald: HERALD_FIRST_RUN: "everything" is not skip, all or latest:N`},
+		{"HERALD_FEEDS_FILE=/nonexistent/feeds.txt", `herald: HERALD_FEEDS_FILE: open /nonexistent/feeds.txt: no such file or directory`},
+		{"HERALD_LISTEN=127.0.0.1:99999", `herald: HERALD_LISTEN:`},
+	} {
+		t.Run(tc.env, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			env := []string{tc.env, "HERALD_DATABASE=" + filepath.Join(t.TempDir(), "h.db")}
+			code := run(context.Background(), []string{"run"}, env, &out, &errb)
+			if code != 2 {
+				t.Errorf("exit %d, want 2", code)
+			}
+			lines := strings.Split(strings.TrimSpace(errb.String()), "\n")
+			if last := lines[len(lines)-1]; !strings.HasPrefix(last, tc.want) {
+				t.Errorf("stderr = %q\nwant a line starting %q", errb.String(), tc.want)
+			}
+		})
+	}
+}
+
+func TestUsage(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), nil, nil, &out, &errb); code != 2 || !strings.Contains(errb.String(), "Usage:") {
+		t.Errorf("no command: exit %d, %q", code, errb.String())
+	}
+	if code := run(context.Background(), []string{"fly"}, nil, &out, &errb); code != 2 {
+		t.Errorf("unknown command: exit %d", code)
+	}
+	out.Reset()
+	if code := run(context.Background(), []string{"version"}, nil, &out, &errb); code != 0 || !strings.HasPrefix(out.String(), "herald ") {
+		t.Errorf("version: exit %d, %q", code, out.String())
+	}
+}
+
+func TestHealthcheck(t *testing.T) {
+	ok := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/healthz" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write([]byte("ok\n"))
+	}))
+	defer ok.Close()
+	var out, errb bytes.Buffer
+	listen := strings.TrimPrefix(ok.URL, "http://")
+	if code := run(context.Background(), []string{"healthcheck"}, []string{"HERALD_LISTEN=" + listen}, &out, &errb); code != 0 {
+		t.Errorf("healthy: exit %d, %s", code, errb.String())
+	}
+	ok.Close()
+	if code := run(context.Background(), []string{"healthcheck"}, []string{"HERALD_LISTEN=" + listen}, &out, &errb); code != 1 {
+		t.Errorf("nothing listening: exit %d, want 1", code)
+	}
+}
+
+func TestPreview(t *testing.T) {
+	page := httptest.NewServer(http.FileServer(http.Dir("testdata")))
+	defer page.Close()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"preview", page.URL + "/page-afrin.html"}, []string{"HERALD_ALLOW_PRIVATE_URLS=true"}, &out, &errb)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	got := out.String()
+	for _, want := range []string{
+		"Turkish jets strike Kurdish positions near Afrin",
+		"Turkish warplanes struck positions of the People’s Protection Units (YPG) near Afrin on Friday night, local officials said.",
+		"https://aranews.net/2026/11/turkish-jets-strike-afrin/",
+		"weighted length: ",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("preview lacks %q:\n%s", want, got)
+		}
+	}
+	// Without HERALD_ALLOW_PRIVATE_URLS a URL on a private address is refused.
+	out.Reset()
+	errb.Reset()
+	if code := run(context.Background(), []string{"preview", page.URL + "/page-afrin.html"}, nil, &out, &errb); code != 1 ||
+		!strings.Contains(errb.String(), "HERALD_ALLOW_PRIVATE_URLS") {
+		t.Errorf("private URL: exit %d, %q", code, errb.String())
+	}
+}
