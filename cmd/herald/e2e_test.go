@@ -26,7 +26,8 @@ type newsroom struct {
 
 func newNewsroom(t *testing.T) *newsroom {
 	n := &newsroom{}
-	n.srv = httptest.NewServer(http.HandlerFunc(n.serve))
+	n.srv = httptest.NewUnstartedServer(http.HandlerFunc(n.serve))
+	n.srv.Start()
 	t.Cleanup(n.srv.Close)
 	return n
 }

@@ -1,0 +1,244 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/heraldhq/herald/internal/news"
+	"github.com/heraldhq/herald/internal/store"
+	"github.com/heraldhq/herald/internal/store/storetest"
+)
+
+// testURL returns the database the tests may use, or skips the test.
+func testURL(t *testing.T) string {
+	t.Helper()
+	u := os.Getenv("HERALD_TEST_POSTGRES_URL")
+	if u == "" {
+		t.Skip("HERALD_TEST_POSTGRES_URL is not set; skipping the PostgreSQL store tests (.ci/run sets it)")
+	}
+	return u
+}
+
+// freshSchema creates an empty schema, dropped when the test ends, and
+// returns a URL whose connections use it, so that tests never see each
+// other's rows.
+func freshSchema(t *testing.T) string {
+	t.Helper()
+	base := testURL(t)
+	ctx := context.Background()
+	schema := fmt.Sprintf("herald_test_%016x", rand.Uint64())
+	admin, err := pgx.Connect(ctx, base)
+	if err != nil {
+		t.Fatalf("connect to HERALD_TEST_POSTGRES_URL: %v", err)
+	}
+	defer admin.Close(ctx)
+	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		admin, err := pgx.Connect(ctx, base)
+		if err != nil {
+			t.Errorf("drop schema %s: %v", schema, err)
+			return
+		}
+		defer admin.Close(ctx)
+		if _, err := admin.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+			t.Errorf("drop schema %s: %v", schema, err)
+		}
+	})
+	return withSearchPath(t, base, schema)
+}
+
+// withSearchPath sets search_path as a run-time parameter of the connection
+// string, in URL or keyword/value form.
+func withSearchPath(t *testing.T, conn, schema string) string {
+	t.Helper()
+	if !strings.HasPrefix(conn, "postgres://") && !strings.HasPrefix(conn, "postgresql://") {
+		return conn + " search_path=" + schema
+	}
+	u, err := url.Parse(conn)
+	if err != nil {
+		t.Fatal("HERALD_TEST_POSTGRES_URL is not a valid URL")
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func openDB(t *testing.T, url string) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestStore(t *testing.T) {
+	testURL(t)
+	storetest.Run(t, func(t *testing.T) store.Store {
+		return openDB(t, freshSchema(t))
+	})
+}
+
+// Replicas starting together on an empty database both come up: the
+// advisory lock makes one wait while the other migrates.
+func TestOpenRace(t *testing.T) {
+	url := freshSchema(t)
+	const replicas = 4
+	ctx := context.Background()
+	dbs := make([]*DB, replicas)
+	errs := make([]error, replicas)
+	var wg sync.WaitGroup
+	for i := range replicas {
+		wg.Go(func() { dbs[i], errs[i] = Open(ctx, url) })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("replica %d: %v", i, err)
+			continue
+		}
+		t.Cleanup(func() { dbs[i].Close() })
+	}
+	if t.Failed() {
+		return
+	}
+	var versions, tables int
+	if err := dbs[0].pool.QueryRow(ctx, `SELECT COUNT(*) FROM schema_version`).Scan(&versions); err != nil {
+		t.Fatal(err)
+	}
+	if versions != 1 {
+		t.Errorf("schema_version has %d rows, want 1 (migration ran more than once)", versions)
+	}
+	if err := dbs[0].pool.QueryRow(ctx, `SELECT COUNT(*) FROM information_schema.tables
+		WHERE table_schema = current_schema() AND table_name = 'posts'`).Scan(&tables); err != nil || tables != 1 {
+		t.Errorf("posts table in the test schema: %d, %v", tables, err)
+	}
+}
+
+// Reopening a database keeps its rows and does not run migrations twice.
+func TestReopen(t *testing.T) {
+	ctx := context.Background()
+	url := freshSchema(t)
+	db, err := Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.EnsureFeed(ctx, "https://news.example/feed"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db = openDB(t, url)
+	feeds, err := db.Feeds(ctx)
+	if err != nil || len(feeds) != 1 {
+		t.Fatalf("feeds after reopen: %v %v", feeds, err)
+	}
+	var versions int
+	if err := db.pool.QueryRow(ctx, `SELECT COUNT(*) FROM schema_version`).Scan(&versions); err != nil || versions != 1 {
+		t.Errorf("schema_version rows = %d, %v; want 1", versions, err)
+	}
+}
+
+// Times are kept at millisecond precision in UTC, whatever zone they came in,
+// as in the SQLite store.
+func TestTimePrecision(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t, freshSchema(t))
+	zone := time.FixedZone("CET", 3600)
+	sortAt := time.Date(2026, 11, 2, 10, 0, 0, 123_456_789, zone)
+	p := &news.Post{Destination: "x", Text: "t", Status: news.StatusQueued, SortAt: sortAt, NotBefore: sortAt, CreatedAt: sortAt}
+	if err := db.AddPost(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Post(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := time.Date(2026, 11, 2, 9, 0, 0, 123_000_000, time.UTC)
+	if got.SortAt != want || got.NotBefore != want || got.CreatedAt != want {
+		t.Errorf("times = %v %v %v, want %v", got.SortAt, got.NotBefore, got.CreatedAt, want)
+	}
+	if !got.PublishedAt.IsZero() || !got.LeaseUntil.IsZero() {
+		t.Errorf("unset times = %v %v, want zero", got.PublishedAt, got.LeaseUntil)
+	}
+}
+
+// Replicas, each with its own pool, claiming from one queue take every post
+// exactly once.
+func TestClaimAcrossReplicas(t *testing.T) {
+	ctx := context.Background()
+	url := freshSchema(t)
+	const replicas, workers, posts = 3, 2, 50
+	dbs := make([]*DB, replicas)
+	for i := range dbs {
+		dbs[i] = openDB(t, url)
+	}
+	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	for i := range posts {
+		p := &news.Post{Destination: "x", Text: fmt.Sprint(i), Status: news.StatusQueued, SortAt: now, NotBefore: now, CreatedAt: now}
+		if err := dbs[0].AddPost(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var mu sync.Mutex
+	claims := map[int64]int{}
+	perReplica := make([]int, replicas)
+	var wg sync.WaitGroup
+	for r, db := range dbs {
+		for range workers {
+			wg.Go(func() {
+				for {
+					p, err := db.ClaimPost(ctx, "x", now, time.Hour)
+					if errors.Is(err, news.ErrNotFound) {
+						return
+					}
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					mu.Lock()
+					claims[p.ID]++
+					perReplica[r]++
+					mu.Unlock()
+				}
+			})
+		}
+	}
+	wg.Wait()
+	if len(claims) != posts {
+		t.Errorf("claimed %d distinct posts, want %d", len(claims), posts)
+	}
+	for id, n := range claims {
+		if n != 1 {
+			t.Errorf("post %d claimed %d times", id, n)
+		}
+	}
+	counts, err := dbs[1].CountPosts(ctx)
+	if err != nil || counts[news.StatusSending] != posts || counts[news.StatusQueued] != 0 {
+		t.Errorf("CountPosts = %v, %v; want %d sending", counts, err, posts)
+	}
+	t.Logf("claims per replica: %v", perReplica)
+}
+
+func TestOpenBadURL(t *testing.T) {
+	_, err := Open(context.Background(), "postgres://herald:s3cret@[::1")
+	if err == nil {
+		t.Fatal("Open accepted a malformed URL")
+	}
+	if strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("error shows the password: %v", err)
+	}
+}
