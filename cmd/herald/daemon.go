@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"sync"
 	"time"
@@ -20,6 +21,8 @@ import (
 	"github.com/heraldhq/herald/internal/publish/local"
 	"github.com/heraldhq/herald/internal/publish/x"
 	"github.com/heraldhq/herald/internal/source"
+	"github.com/heraldhq/herald/internal/store"
+	"github.com/heraldhq/herald/internal/store/postgres"
 	"github.com/heraldhq/herald/internal/store/sqlite"
 	"github.com/heraldhq/herald/internal/web"
 	"github.com/heraldhq/herald/internal/xtext"
@@ -44,7 +47,7 @@ func runDaemon(ctx context.Context, cfg *config.Config, log *slog.Logger, o daem
 	if err != nil {
 		return err
 	}
-	st, err := sqlite.Open(ctx, cfg.Database)
+	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -119,7 +122,7 @@ func runDaemon(ctx context.Context, cfg *config.Config, log *slog.Logger, o daem
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- httpSrv.Serve(ln) }()
 	log.Info("herald started", "version", version, "listen", ln.Addr().String(), "feeds", len(feeds),
-		"destinations", names, "database", cfg.Database)
+		"destinations", names, "database", redactURL(cfg.Database))
 	if o.ready != nil {
 		o.ready(ln.Addr().String())
 	}
@@ -157,6 +160,23 @@ func runDaemon(ctx context.Context, cfg *config.Config, log *slog.Logger, o daem
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// redactURL hides the password of a database URL.
+func redactURL(s string) string {
+	if u, err := url.Parse(s); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	return s
+}
+
+// openStore opens the database HERALD_DATABASE names: a PostgreSQL URL or
+// a SQLite file.
+func openStore(ctx context.Context, cfg *config.Config) (store.Store, error) {
+	if cfg.Postgres() {
+		return postgres.Open(ctx, cfg.Database)
+	}
+	return sqlite.Open(ctx, cfg.Database)
 }
 
 // feedList is HERALD_FEEDS followed by the feeds in HERALD_FEEDS_FILE.

@@ -6,12 +6,16 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/heraldhq/herald/internal/publish/x/xfake"
 )
@@ -135,63 +139,105 @@ func fakeX(t *testing.T) (*xfake.Server, *httptest.Server) {
 // correctly signed, and a restart on the same database posts nothing again.
 func TestEndToEnd(t *testing.T) {
 	for _, api := range []string{"v2", "v1.1"} {
-		t.Run(api, func(t *testing.T) {
-			room := newNewsroom(t)
-			now := time.Now()
-			room.add("budget", "Council approves budget", now.Add(-3*time.Hour))
-			room.add("bridge", "Bridge repairs begin", now.Add(-2*time.Hour))
-			room.add("festival", "Harvest festival returns", now.Add(-time.Hour))
-			fx, xsrv := fakeX(t)
-			env := []string{
-				"HERALD_FEEDS=" + room.srv.URL + "/feed",
-				"HERALD_DATABASE=" + filepath.Join(t.TempDir(), "herald.db"),
-				"HERALD_POLL_INTERVAL=1s",
-				"HERALD_LISTEN=127.0.0.1:0",
-				"HERALD_MIN_POST_INTERVAL=0s",
-				"HERALD_X_API=" + api,
-				"HERALD_X_API_URL=" + xsrv.URL,
-				"HERALD_X_CONSUMER_KEY=" + ck, "HERALD_X_CONSUMER_SECRET=" + cs,
-				"HERALD_X_ACCESS_TOKEN=" + at, "HERALD_X_ACCESS_SECRET=" + as,
-			}
-			h := startHerald(t, env)
-			// Two fetches: the first recorded the backlog, the second found nothing new.
-			waitFor(t, "two feed fetches", 15*time.Second, func() bool { return room.requests.Load() >= 2 })
-			if n := fx.Calls(); n != 0 {
-				t.Fatalf("the backlog was posted: %d calls\n%s", n, h.log)
-			}
+		t.Run(api, func(t *testing.T) { endToEnd(t, api, filepath.Join(t.TempDir(), "herald.db")) })
+	}
+}
 
-			room.add("clinic", "New health clinic opens on Main Street", time.Now())
-			waitFor(t, "the new article on X", 15*time.Second, func() bool { return len(fx.Posts()) >= 1 })
-			seen := room.requests.Load()
-			waitFor(t, "two more fetches", 15*time.Second, func() bool { return room.requests.Load() >= seen+2 })
-			posts := fx.Posts()
-			if len(posts) != 1 {
-				t.Fatalf("%d posts, want 1: %+v", len(posts), posts)
-			}
-			p := posts[0]
-			if !strings.Contains(p.Text, "New health clinic opens on Main Street") || !strings.Contains(p.Text, room.srv.URL+"/clinic/") {
-				t.Errorf("post text %q lacks the headline or the link", p.Text)
-			}
-			if strings.Contains(p.Text, "utm_source") {
-				t.Errorf("tracking parameters posted: %q", p.Text)
-			}
-			if p.API != api {
-				t.Errorf("posted through %s, want %s", p.API, api)
-			}
-			if f := fx.AuthFailures(); len(f) != 0 {
-				t.Errorf("signature failures: %q", f)
-			}
-			h.stop(t)
+// TestEndToEndPostgres is the same on PostgreSQL.
+func TestEndToEndPostgres(t *testing.T) {
+	endToEnd(t, "v2", postgresURL(t))
+}
 
-			// Restart on the same database: nothing is posted again.
-			before := room.requests.Load()
-			h2 := startHerald(t, env)
-			waitFor(t, "two fetches after restart", 15*time.Second, func() bool { return room.requests.Load() >= before+2 })
-			time.Sleep(300 * time.Millisecond)
-			if n := len(fx.Posts()); n != 1 || fx.Calls() != 1 {
-				t.Errorf("after restart: %d posts, %d calls; want 1 and 1\n%s", n, fx.Calls(), h2.log)
-			}
-		})
+// postgresURL returns a URL to a fresh schema of the test PostgreSQL, or
+// skips the test when none is configured.
+func postgresURL(t *testing.T) string {
+	t.Helper()
+	base := os.Getenv("HERALD_TEST_POSTGRES_URL")
+	if base == "" {
+		t.Skip("HERALD_TEST_POSTGRES_URL is not set; skipping the PostgreSQL test (.ci/run sets it)")
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, base)
+	if err != nil {
+		t.Fatalf("connect to the test PostgreSQL: %v", err)
+	}
+	defer conn.Close(ctx)
+	schema := fmt.Sprintf("herald_e2e_%d", time.Now().UnixNano())
+	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		c, err := pgx.Connect(context.Background(), base)
+		if err == nil {
+			c.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+			c.Close(context.Background())
+		}
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func endToEnd(t *testing.T, api, database string) {
+	room := newNewsroom(t)
+	now := time.Now()
+	room.add("budget", "Council approves budget", now.Add(-3*time.Hour))
+	room.add("bridge", "Bridge repairs begin", now.Add(-2*time.Hour))
+	room.add("festival", "Harvest festival returns", now.Add(-time.Hour))
+	fx, xsrv := fakeX(t)
+	env := []string{
+		"HERALD_FEEDS=" + room.srv.URL + "/feed",
+		"HERALD_DATABASE=" + database,
+		"HERALD_POLL_INTERVAL=1s",
+		"HERALD_LISTEN=127.0.0.1:0",
+		"HERALD_MIN_POST_INTERVAL=0s",
+		"HERALD_X_API=" + api,
+		"HERALD_X_API_URL=" + xsrv.URL,
+		"HERALD_X_CONSUMER_KEY=" + ck, "HERALD_X_CONSUMER_SECRET=" + cs,
+		"HERALD_X_ACCESS_TOKEN=" + at, "HERALD_X_ACCESS_SECRET=" + as,
+	}
+	h := startHerald(t, env)
+	// Two fetches: the first recorded the backlog, the second found nothing new.
+	waitFor(t, "two feed fetches", 15*time.Second, func() bool { return room.requests.Load() >= 2 })
+	if n := fx.Calls(); n != 0 {
+		t.Fatalf("the backlog was posted: %d calls\n%s", n, h.log)
+	}
+
+	room.add("clinic", "New health clinic opens on Main Street", time.Now())
+	waitFor(t, "the new article on X", 15*time.Second, func() bool { return len(fx.Posts()) >= 1 })
+	seen := room.requests.Load()
+	waitFor(t, "two more fetches", 15*time.Second, func() bool { return room.requests.Load() >= seen+2 })
+	posts := fx.Posts()
+	if len(posts) != 1 {
+		t.Fatalf("%d posts, want 1: %+v", len(posts), posts)
+	}
+	p := posts[0]
+	if !strings.Contains(p.Text, "New health clinic opens on Main Street") || !strings.Contains(p.Text, room.srv.URL+"/clinic/") {
+		t.Errorf("post text %q lacks the headline or the link", p.Text)
+	}
+	if strings.Contains(p.Text, "utm_source") {
+		t.Errorf("tracking parameters posted: %q", p.Text)
+	}
+	if p.API != api {
+		t.Errorf("posted through %s, want %s", p.API, api)
+	}
+	if f := fx.AuthFailures(); len(f) != 0 {
+		t.Errorf("signature failures: %q", f)
+	}
+	h.stop(t)
+
+	// Restart on the same database: nothing is posted again.
+	before := room.requests.Load()
+	h2 := startHerald(t, env)
+	waitFor(t, "two fetches after restart", 15*time.Second, func() bool { return room.requests.Load() >= before+2 })
+	time.Sleep(300 * time.Millisecond)
+	if n := len(fx.Posts()); n != 1 || fx.Calls() != 1 {
+		t.Errorf("after restart: %d posts, %d calls; want 1 and 1\n%s", n, fx.Calls(), h2.log)
 	}
 }
 

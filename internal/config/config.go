@@ -312,13 +312,18 @@ func checkHTTPURL(raw, name string) error {
 }
 
 func (c *Config) checkDatabase() error {
-	if strings.HasPrefix(c.Database, "postgres://") || strings.HasPrefix(c.Database, "postgresql://") {
-		return &Error{Var: "HERALD_DATABASE", Msg: "PostgreSQL is not supported by this version; give a SQLite file path"}
+	if c.Postgres() {
+		return nil
 	}
 	if strings.Contains(c.Database, "://") {
 		return &Error{Var: "HERALD_DATABASE", Msg: fmt.Sprintf("%q is neither a file path nor a postgres:// URL", c.Database)}
 	}
 	return nil
+}
+
+// Postgres reports whether HERALD_DATABASE names a PostgreSQL database.
+func (c *Config) Postgres() bool {
+	return strings.HasPrefix(c.Database, "postgres://") || strings.HasPrefix(c.Database, "postgresql://")
 }
 
 // checkX requires all four credentials or none: a half-configured account
