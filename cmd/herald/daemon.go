@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -70,8 +71,13 @@ func runDaemon(ctx context.Context, cfg *config.Config, log *slog.Logger, o daem
 		MaxAttempts:    cfg.MaxAttempts,
 		PublishTimeout: publishTimeout,
 		Lease:          publishTimeout + 5*time.Second,
-		Log:            log,
-		Observe:        metrics.ObservePublish,
+		Quiet:          quietHours(cfg),
+		Location:       cfg.Timezone.Location,
+		Costs: map[string]outbox.Cost{
+			"x": {Post: cfg.XPostPrice, LinkPost: cfg.XLinkPostPrice, MonthlyBudget: cfg.XMonthlyBudget},
+		},
+		Log:     log,
+		Observe: metrics.ObservePublish,
 	})
 	ing := &ingest.Ingester{
 		Store:    st,
@@ -81,6 +87,8 @@ func runDaemon(ctx context.Context, cfg *config.Config, log *slog.Logger, o daem
 		MaxAge:   cfg.MaxAge,
 		Log:      log,
 		Queued:   disp.Kick,
+
+		BreakingCategories: cfg.BreakingCategories,
 	}
 	poller := &source.Poller{
 		Store: st, Fetcher: fetcher, Handler: ing,
@@ -98,8 +106,9 @@ func runDaemon(ctx context.Context, cfg *config.Config, log *slog.Logger, o daem
 	for i, p := range pubs {
 		names[i] = p.Name()
 	}
+	metrics.WatchDestinations(disp.Status)
 	srv := web.New(web.Options{
-		Store: st, Feeds: poller, Destinations: names, Registry: metrics.Registry,
+		Store: st, Feeds: poller, Status: disp.Status, Registry: metrics.Registry,
 		Log: log, Refresh: o.refresh, Title: o.title, Tokens: cfg.Editors(),
 		Preview: func(ctx context.Context, url string) (string, error) {
 			a, err := ing.FromURL(ctx, url)
@@ -162,6 +171,13 @@ func runDaemon(ctx context.Context, cfg *config.Config, log *slog.Logger, o daem
 	return nil
 }
 
+func quietHours(cfg *config.Config) *outbox.QuietHours {
+	if !cfg.QuietHours.Set {
+		return nil
+	}
+	return &outbox.QuietHours{From: cfg.QuietHours.From, To: cfg.QuietHours.To, Location: cfg.Timezone.Location}
+}
+
 // redactURL hides the password of a database URL.
 func redactURL(s string) string {
 	if u, err := url.Parse(s); err == nil && u.User != nil {
@@ -212,7 +228,9 @@ func writer(cfg *config.Config) (func(a *news.Article) (string, error), error) {
 	if err != nil {
 		return nil, &config.Error{Var: "HERALD_HASHTAGS", Msg: err.Error()}
 	}
-	c, err := compose.New(cfg.XTemplate, xtext.MaxWeightedLength, tags)
+	// An environment variable cannot easily hold a line break: \n stands for one.
+	tmpl := strings.ReplaceAll(cfg.XTemplate, `\n`, "\n")
+	c, err := compose.New(tmpl, xtext.MaxWeightedLength, tags)
 	if err != nil {
 		return nil, &config.Error{Var: "HERALD_X_TEMPLATE", Msg: err.Error()}
 	}

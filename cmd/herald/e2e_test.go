@@ -345,6 +345,9 @@ func TestConfigErrors(t *testing.T) {
 		{"HERALD_FIRST_RUN=everything", `herald: HERALD_FIRST_RUN: "everything" is not skip, all or latest:N`},
 		{"HERALD_FEEDS_FILE=/nonexistent/feeds.txt", `herald: HERALD_FEEDS_FILE: open /nonexistent/feeds.txt: no such file or directory`},
 		{"HERALD_LISTEN=127.0.0.1:99999", `herald: HERALD_LISTEN:`},
+		{"HERALD_X_TEMPLATE={{.Title", `herald: HERALD_X_TEMPLATE:`},
+		{"HERALD_X_TEMPLATE={{.Title}} {{.Nope}} {{.URL}}", `herald: HERALD_X_TEMPLATE:`},
+		{"HERALD_HASHTAGS=Syria", `herald: HERALD_HASHTAGS:`},
 	} {
 		t.Run(tc.env, func(t *testing.T) {
 			var out, errb bytes.Buffer
@@ -413,6 +416,13 @@ func TestPreview(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("preview lacks %q:\n%s", want, got)
 		}
+	}
+	// A template of the operator's, with \n for line breaks, and hashtags.
+	out.Reset()
+	env := []string{"HERALD_ALLOW_PRIVATE_URLS=true", `HERALD_X_TEMPLATE=BREAKING: {{.Title}}\n{{.URL}}`}
+	if code := run(context.Background(), []string{"preview", page.URL + "/page-afrin.html"}, env, &out, &errb); code != 0 ||
+		!strings.HasPrefix(out.String(), "BREAKING: Turkish jets strike Kurdish positions near Afrin\nhttps://aranews.net/2026/11/turkish-jets-strike-afrin/\n") {
+		t.Errorf("custom template: exit %d, %q %s", code, out.String(), errb.String())
 	}
 	// Without HERALD_ALLOW_PRIVATE_URLS a URL on a private address is refused.
 	out.Reset()

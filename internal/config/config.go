@@ -35,6 +35,15 @@ type Config struct {
 	MinPostInterval time.Duration `env:"HERALD_MIN_POST_INTERVAL" envDefault:"2m"`
 	DailyCap        int           `env:"HERALD_DAILY_CAP" envDefault:"50"`
 	MaxAttempts     int           `env:"HERALD_MAX_ATTEMPTS" envDefault:"8"`
+	// QuietHours is a daily window in Timezone when automatic posts wait.
+	QuietHours         DayWindow `env:"HERALD_QUIET_HOURS"`
+	Timezone           Timezone  `env:"HERALD_TIMEZONE" envDefault:"UTC"`
+	BreakingCategories []string  `env:"HERALD_BREAKING_CATEGORIES" envSeparator:","`
+
+	// X charges per post; the budget is per calendar month in Timezone.
+	XMonthlyBudget float64 `env:"HERALD_X_MONTHLY_BUDGET"`
+	XPostPrice     float64 `env:"HERALD_X_POST_PRICE" envDefault:"0.015"`
+	XLinkPostPrice float64 `env:"HERALD_X_LINK_POST_PRICE" envDefault:"0.20"`
 
 	AllowPrivateURLs bool `env:"HERALD_ALLOW_PRIVATE_URLS"`
 
@@ -87,6 +96,51 @@ func (f FirstRun) String() string {
 		return fmt.Sprintf("latest:%d", f.N)
 	}
 	return f.Mode
+}
+
+// DayWindow is a daily span of wall-clock time, "23:00-06:00"; it may
+// wrap past midnight. The zero value is no window.
+type DayWindow struct {
+	From, To time.Duration // since midnight
+	Set      bool
+}
+
+// UnmarshalText parses HH:MM-HH:MM.
+func (w *DayWindow) UnmarshalText(b []byte) error {
+	s := strings.TrimSpace(string(b))
+	if s == "" {
+		*w = DayWindow{}
+		return nil
+	}
+	from, to, ok := strings.Cut(s, "-")
+	f, err1 := clockTime(from)
+	t, err2 := clockTime(to)
+	if !ok || err1 != nil || err2 != nil || f == t {
+		return fmt.Errorf("%q is not a window like 23:00-06:00", s)
+	}
+	*w = DayWindow{From: f, To: t, Set: true}
+	return nil
+}
+
+func clockTime(s string) (time.Duration, error) {
+	t, err := time.Parse("15:04", strings.TrimSpace(s))
+	if err != nil {
+		return 0, err
+	}
+	return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute, nil
+}
+
+// Timezone is an IANA time zone name.
+type Timezone struct{ *time.Location }
+
+// UnmarshalText loads the zone.
+func (z *Timezone) UnmarshalText(b []byte) error {
+	loc, err := time.LoadLocation(strings.TrimSpace(string(b)))
+	if err != nil {
+		return fmt.Errorf("%q is not a time zone name such as Europe/Berlin or America/New_York", string(b))
+	}
+	z.Location = loc
+	return nil
 }
 
 // HasX reports whether X credentials are configured.
@@ -281,6 +335,9 @@ func (c *Config) Validate() error {
 		check(c.MinPostInterval >= 0, "HERALD_MIN_POST_INTERVAL", "%s must not be negative", c.MinPostInterval),
 		check(c.DailyCap >= 0, "HERALD_DAILY_CAP", "%d must not be negative (0 means no cap)", c.DailyCap),
 		check(c.MaxAttempts >= 1, "HERALD_MAX_ATTEMPTS", "%d must be at least 1", c.MaxAttempts),
+		check(c.XMonthlyBudget >= 0, "HERALD_X_MONTHLY_BUDGET", "%g must not be negative (0 means no budget)", c.XMonthlyBudget),
+		check(c.XPostPrice >= 0, "HERALD_X_POST_PRICE", "%g must not be negative", c.XPostPrice),
+		check(c.XLinkPostPrice >= 0, "HERALD_X_LINK_POST_PRICE", "%g must not be negative", c.XLinkPostPrice),
 		check(c.ShutdownTimeout > 0, "HERALD_SHUTDOWN_TIMEOUT", "%s must be above zero", c.ShutdownTimeout),
 		check(c.LogFormat == "text" || c.LogFormat == "json", "HERALD_LOG_FORMAT", "%q is not text or json", c.LogFormat),
 		check(c.XAPI == "v2" || c.XAPI == "v1.1", "HERALD_X_API", "%q is not v2 or v1.1", c.XAPI),

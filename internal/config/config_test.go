@@ -59,6 +59,11 @@ func TestInvalid(t *testing.T) {
 		{"HERALD_ALLOW_PRIVATE_URLS=perhaps", `HERALD_ALLOW_PRIVATE_URLS: "perhaps" is not true or false`},
 		{"HERALD_FIRST_RUN=some", `HERALD_FIRST_RUN: "some" is not skip, all or latest:N`},
 		{"HERALD_FIRST_RUN=latest:0", `HERALD_FIRST_RUN: "latest:0" is not skip, all or latest:N`},
+		{"HERALD_QUIET_HOURS=late", `HERALD_QUIET_HOURS: "late" is not a window like 23:00-06:00`},
+		{"HERALD_QUIET_HOURS=25:00-06:00", `HERALD_QUIET_HOURS: "25:00-06:00" is not a window`},
+		{"HERALD_TIMEZONE=Mars/Olympus", `HERALD_TIMEZONE: "Mars/Olympus" is not a time zone name`},
+		{"HERALD_X_MONTHLY_BUDGET=lots", `HERALD_X_MONTHLY_BUDGET: "lots" is not a number`},
+		{"HERALD_X_MONTHLY_BUDGET=-5", `HERALD_X_MONTHLY_BUDGET: -5 must not be negative`},
 		{"HERALD_X_API=v3", `HERALD_X_API: "v3" is not v2 or v1.1`},
 		{"HERALD_X_API_URL=ftp://x", `HERALD_X_API_URL: "ftp://x" is not an http(s) URL`},
 		{"HERALD_LOG_FORMAT=xml", `HERALD_LOG_FORMAT: "xml" is not text or json`},
@@ -88,6 +93,24 @@ func TestInvalid(t *testing.T) {
 				t.Errorf("error is more than one line: %q", err)
 			}
 		})
+	}
+}
+
+func TestScheduleValues(t *testing.T) {
+	c, err := Load([]string{"HERALD_QUIET_HOURS=23:30-06:00", "HERALD_TIMEZONE=Europe/Berlin",
+		"HERALD_BREAKING_CATEGORIES=Breaking,Eilmeldung", "HERALD_X_MONTHLY_BUDGET=120.5"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.QuietHours != (DayWindow{From: 23*time.Hour + 30*time.Minute, To: 6 * time.Hour, Set: true}) {
+		t.Errorf("quiet hours = %+v", c.QuietHours)
+	}
+	if c.Timezone.String() != "Europe/Berlin" || len(c.BreakingCategories) != 2 || c.XMonthlyBudget != 120.5 {
+		t.Errorf("got %v %q %v", c.Timezone, c.BreakingCategories, c.XMonthlyBudget)
+	}
+	d, _ := Load(nil)
+	if d.QuietHours.Set || d.Timezone.String() != "UTC" || d.XPostPrice != 0.015 || d.XLinkPostPrice != 0.20 {
+		t.Errorf("defaults: %+v %v %v %v", d.QuietHours, d.Timezone, d.XPostPrice, d.XLinkPostPrice)
 	}
 }
 

@@ -46,6 +46,71 @@ type Options struct {
 	Jitter func() float64
 	// Observe, when set, is told the outcome of every publish.
 	Observe func(dest string, status news.Status, d time.Duration)
+	// Quiet, when set, holds automatic posts during a daily window;
+	// editors' posts still go.
+	Quiet *QuietHours
+	// Costs are the per-post prices and monthly budget of destinations
+	// that charge for posting.
+	Costs map[string]Cost
+	// Location is where calendar months begin, for budgets (default UTC).
+	Location *time.Location
+}
+
+// Cost is what a platform charges per post, and what may be spent.
+type Cost struct {
+	Post, LinkPost float64
+	// MonthlyBudget is the most to spend in a calendar month; 0 is no budget.
+	MonthlyBudget float64
+}
+
+// Of is the price of one post.
+func (c Cost) Of(hasLink bool) float64 {
+	if hasLink {
+		return c.LinkPost
+	}
+	return c.Post
+}
+
+// Spent is what the posts in u cost.
+func (c Cost) Spent(u store.Usage) float64 {
+	return float64(u.Count-u.WithLink)*c.Post + float64(u.WithLink)*c.LinkPost
+}
+
+// QuietHours is a daily window, in a time zone, when automatic posts wait.
+type QuietHours struct {
+	From, To time.Duration // since local midnight; To < From wraps past midnight
+	Location *time.Location
+}
+
+// Active reports whether t falls in the window, and when the window ends.
+func (q *QuietHours) Active(t time.Time) (bool, time.Time) {
+	if q == nil {
+		return false, time.Time{}
+	}
+	loc := q.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	lt := t.In(loc)
+	midnight := time.Date(lt.Year(), lt.Month(), lt.Day(), 0, 0, 0, 0, loc)
+	at := func(day time.Time, d time.Duration) time.Time {
+		// Wall-clock time on that day, right across daylight-saving changes.
+		return time.Date(day.Year(), day.Month(), day.Day(), int(d/time.Hour), int(d%time.Hour/time.Minute), 0, 0, loc)
+	}
+	since := lt.Sub(midnight)
+	if q.From < q.To {
+		if since >= q.From && since < q.To {
+			return true, at(midnight, q.To)
+		}
+		return false, time.Time{}
+	}
+	switch {
+	case since >= q.From: // late evening: ends tomorrow
+		return true, at(midnight.AddDate(0, 0, 1), q.To)
+	case since < q.To: // early morning: ends today
+		return true, at(midnight, q.To)
+	}
+	return false, time.Time{}
 }
 
 // Dispatcher sends queued posts.
@@ -144,48 +209,153 @@ func (d *Dispatcher) Step(ctx context.Context) time.Time {
 // and returns when it should be looked at again (zero: nothing to do).
 func (d *Dispatcher) stepDestination(ctx context.Context, pub Publisher) (time.Time, error) {
 	name := pub.Name()
+	if err := d.sweepStale(ctx, name); err != nil {
+		return time.Time{}, err
+	}
 	for ctx.Err() == nil {
 		now := d.o.Clock()
 		if d.Paused() {
 			return time.Time{}, nil
 		}
-		dest, err := d.store.Destination(ctx, name)
+		lim, err := d.limits(ctx, name, now)
 		if err != nil {
 			return time.Time{}, err
 		}
-		if dest.Paused {
+		if lim.paused {
 			return time.Time{}, nil
 		}
-		if dest.WaitUntil.After(now) {
-			return dest.WaitUntil, nil
+		if !lim.wait.IsZero() {
+			return lim.wait, nil
 		}
-		count, last, err := d.store.PublishedSince(ctx, name, now.Add(-24*time.Hour))
+		post, err := d.store.ClaimPost(ctx, name, now, d.o.Lease, lim.minPriority)
+		if errors.Is(err, news.ErrNotFound) {
+			next, err := d.store.NextDue(ctx, name)
+			if err == nil && !next.IsZero() && !lim.quietUntil.IsZero() {
+				next = maxTime(next, lim.quietUntil)
+			}
+			return next, err
+		}
 		if err != nil {
 			return time.Time{}, err
 		}
-		if !last.IsZero() && d.o.MinInterval > 0 && now.Before(last.Add(d.o.MinInterval)) {
-			due, err := d.store.NextDue(ctx, name)
-			if err != nil || due.IsZero() {
+		if cost, ok := d.o.Costs[name]; ok && cost.MonthlyBudget > 0 && lim.spent+cost.Of(post.HasLink) > cost.MonthlyBudget+1e-9 {
+			// Only a cheaper post would still fit this month: this one waits.
+			month := nextMonth(now, d.location())
+			reason := fmt.Sprintf("the monthly budget of $%.2f would be exceeded ($%.2f spent); waits until %s",
+				cost.MonthlyBudget, lim.spent, month.Format("2 January"))
+			if _, err := d.store.Transition(ctx, post.ID, sending, news.StatusQueued, reason, "dispatcher", now,
+				func(p *news.Post) { p.Attempts--; p.NotBefore = month; p.LastError = reason }); err != nil {
 				return time.Time{}, err
 			}
-			return maxTime(due, last.Add(d.o.MinInterval)), nil
-		}
-		if d.o.DailyCap > 0 && count >= d.o.DailyCap {
-			// Look again in a minute: the rolling window moves on.
-			return now.Add(time.Minute), nil
-		}
-		post, err := d.store.ClaimPost(ctx, name, now, d.o.Lease)
-		if errors.Is(err, news.ErrNotFound) {
-			return d.store.NextDue(ctx, name)
-		}
-		if err != nil {
-			return time.Time{}, err
+			continue
 		}
 		if err := d.send(ctx, pub, post); err != nil {
 			return time.Time{}, err
 		}
 	}
 	return time.Time{}, nil
+}
+
+// limit is what holds a destination back at a moment.
+type limit struct {
+	paused      bool
+	wait        time.Time // nothing may be sent before this
+	minPriority int       // only posts of this priority or above may go
+	quietUntil  time.Time // end of quiet hours, when they hold automatic posts
+	spent       float64   // this month, when the destination has a cost
+}
+
+// limits works out what holds dest back now: a pause, a rate limit, the
+// spacing, the daily cap, the monthly budget and quiet hours.
+func (d *Dispatcher) limits(ctx context.Context, name string, now time.Time) (limit, error) {
+	var lim limit
+	dest, err := d.store.Destination(ctx, name)
+	if err != nil {
+		return lim, err
+	}
+	if dest.Paused {
+		lim.paused = true
+		return lim, nil
+	}
+	if dest.WaitUntil.After(now) {
+		lim.wait = dest.WaitUntil
+		return lim, nil
+	}
+	day, err := d.store.Published(ctx, name, now.Add(-24*time.Hour))
+	if err != nil {
+		return lim, err
+	}
+	if d.o.MinInterval > 0 && !day.Last.IsZero() && now.Before(day.Last.Add(d.o.MinInterval)) {
+		lim.wait = day.Last.Add(d.o.MinInterval)
+		return lim, nil
+	}
+	if d.o.DailyCap > 0 && day.Count >= d.o.DailyCap {
+		// The window rolls: a place frees up when the oldest post in it
+		// turns 24 hours old.
+		lim.wait = day.Oldest.Add(24 * time.Hour)
+		return lim, nil
+	}
+	if cost, ok := d.o.Costs[name]; ok && cost.MonthlyBudget > 0 {
+		month, err := d.store.Published(ctx, name, monthStart(now, d.location()))
+		if err != nil {
+			return lim, err
+		}
+		lim.spent = cost.Spent(month)
+		if lim.spent+min(cost.Post, cost.LinkPost) > cost.MonthlyBudget+1e-9 {
+			lim.wait = nextMonth(now, d.location())
+			return lim, nil
+		}
+	}
+	if quiet, until := d.o.Quiet.Active(now); quiet {
+		lim.minPriority, lim.quietUntil = news.PriorityEditor, until
+	}
+	return lim, nil
+}
+
+// sweepStale skips automatic posts that waited so long (for the cap, the
+// budget, quiet hours or a paused account) that their news is old.
+func (d *Dispatcher) sweepStale(ctx context.Context, name string) error {
+	if d.o.MaxAge <= 0 {
+		return nil
+	}
+	now := d.o.Clock()
+	old, err := d.store.Posts(ctx, store.PostFilter{Statuses: []news.Status{news.StatusQueued, news.StatusPending},
+		Destination: name, SortBefore: now.Add(-d.o.MaxAge), Limit: 200})
+	if err != nil {
+		return err
+	}
+	for _, p := range old {
+		if p.Priority >= news.PriorityEditor {
+			continue
+		}
+		reason := fmt.Sprintf("stale: not posted within HERALD_MAX_AGE (%s) of publication", d.o.MaxAge)
+		if p.LastError != "" {
+			reason += "; it was waiting: " + p.LastError
+		}
+		_, err := d.store.Transition(ctx, p.ID, []news.Status{p.Status}, news.StatusSkipped, reason, "dispatcher", now,
+			func(p *news.Post) { p.LastError = reason })
+		if err != nil && !errors.Is(err, news.ErrConflict) {
+			return err
+		}
+		d.o.Log.Info("post skipped as stale", "destination", name, "post_id", p.ID)
+	}
+	return nil
+}
+
+func (d *Dispatcher) location() *time.Location {
+	if d.o.Location != nil {
+		return d.o.Location
+	}
+	return time.UTC
+}
+
+func monthStart(t time.Time, loc *time.Location) time.Time {
+	lt := t.In(loc)
+	return time.Date(lt.Year(), lt.Month(), 1, 0, 0, 0, 0, loc)
+}
+
+func nextMonth(t time.Time, loc *time.Location) time.Time {
+	return monthStart(t, loc).AddDate(0, 1, 0)
 }
 
 func maxTime(a, b time.Time) time.Time {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -320,7 +321,7 @@ func TestLeaseExpiredPostIsSentAgain(t *testing.T) {
 	d, st, c := setup(t, Options{MaxAge: time.Hour, Lease: time.Minute}, x)
 	p := queue(t, st, "x", "story", t0)
 	// A dispatcher that died holding the post.
-	if _, err := st.ClaimPost(context.Background(), "x", t0, time.Minute); err != nil {
+	if _, err := st.ClaimPost(context.Background(), "x", t0, time.Minute, 0); err != nil {
 		t.Fatal(err)
 	}
 	d.Step(context.Background())
@@ -334,7 +335,152 @@ func TestLeaseExpiredPostIsSentAgain(t *testing.T) {
 		t.Errorf("after lease expiry: %s, %d calls", got.Status, x.calls)
 	}
 	var errNotFound = news.ErrNotFound
-	if _, err := st.ClaimPost(context.Background(), "x", c.Now(), time.Minute); !errors.Is(err, errNotFound) {
+	if _, err := st.ClaimPost(context.Background(), "x", c.Now(), time.Minute, 0); !errors.Is(err, errNotFound) {
 		t.Errorf("post claimable after publish: %v", err)
+	}
+}
+
+func TestDailyCapWakesWhenTheWindowRolls(t *testing.T) {
+	x := &script{name: "x"}
+	d, st, c := setup(t, Options{DailyCap: 2, MaxAge: 72 * time.Hour}, x)
+	queue(t, st, "x", "a", t0)
+	d.Step(context.Background())
+	c.Advance(time.Hour)
+	queue(t, st, "x", "b", t0)
+	queue(t, st, "x", "c", t0)
+	next := d.Step(context.Background())
+	if len(x.sent) != 2 {
+		t.Fatalf("sent %q", x.sent)
+	}
+	if want := t0.Add(24 * time.Hour); !next.Equal(want) {
+		t.Errorf("next = %v, want %v (when the first post leaves the 24-hour window)", next, want)
+	}
+}
+
+func TestBudget(t *testing.T) {
+	x := &script{name: "x"}
+	// $0.50 a month: two posts with links ($0.20 each), then one without
+	// ($0.015) still fits, another with a link does not.
+	d, st, c := setup(t, Options{MaxAge: 90 * 24 * time.Hour, Costs: map[string]Cost{"x": {Post: 0.015, LinkPost: 0.20, MonthlyBudget: 0.50}}}, x)
+	add := func(text string, link bool) *news.Post {
+		p := &news.Post{Destination: "x", Text: text, Status: news.StatusQueued, SortAt: c.Now(), NotBefore: c.Now(), CreatedAt: c.Now(), HasLink: link}
+		if err := st.AddPost(context.Background(), p); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	add("link 1", true)
+	add("link 2", true)
+	third := add("link 3", true)
+	d.Step(context.Background())
+	if len(x.sent) != 2 {
+		t.Fatalf("sent %q within a $0.50 budget", x.sent)
+	}
+	got := status(t, st, third.ID)
+	if got.Status != news.StatusQueued || !strings.Contains(got.LastError, "monthly budget of $0.50") ||
+		!got.NotBefore.Equal(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Fatalf("third post: %+v", got)
+	}
+	add("no link", false)
+	d.Step(context.Background())
+	if len(x.sent) != 3 || x.sent[2] != "no link" {
+		t.Fatalf("a cheaper post that fits was not sent: %q", x.sent)
+	}
+	// Next month the budget is fresh.
+	c.Advance(30 * 24 * time.Hour)
+	d.Step(context.Background())
+	if len(x.sent) != 4 || x.sent[3] != "link 3" {
+		t.Errorf("next month sent %q", x.sent)
+	}
+	st2, _ := d.Status(context.Background())
+	if st2[0].SpentThisMonth != 0.20 || st2[0].BudgetLeft != 0.30 {
+		t.Errorf("status: %+v", st2[0])
+	}
+}
+
+func TestQuietHours(t *testing.T) {
+	x := &script{name: "x"}
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// t0 is 09:00 UTC = 10:00 in Berlin: quiet from 09:30 to 12:00 there.
+	q := &QuietHours{From: 9*time.Hour + 30*time.Minute, To: 12 * time.Hour, Location: berlin}
+	d, st, c := setup(t, Options{Quiet: q, MaxAge: 24 * time.Hour}, x)
+	queue(t, st, "x", "automatic", t0)
+	editor := queue(t, st, "x", "editor's", t0)
+	if _, err := st.Transition(context.Background(), editor.ID, []news.Status{news.StatusQueued}, news.StatusQueued, "", "", t0,
+		func(p *news.Post) { p.Priority = news.PriorityEditor }); err != nil {
+		t.Fatal(err)
+	}
+	next := d.Step(context.Background())
+	if fmt.Sprint(x.sent) != "[editor's]" {
+		t.Fatalf("during quiet hours sent %q", x.sent)
+	}
+	if want := time.Date(2026, 11, 2, 11, 0, 0, 0, time.UTC); !next.Equal(want) {
+		t.Errorf("next = %v, want the end of quiet hours %v", next, want)
+	}
+	c.Advance(2 * time.Hour)
+	d.Step(context.Background())
+	if len(x.sent) != 2 {
+		t.Errorf("after quiet hours sent %q", x.sent)
+	}
+}
+
+func TestQuietHoursAcrossMidnight(t *testing.T) {
+	q := &QuietHours{From: 23 * time.Hour, To: 6 * time.Hour}
+	for _, tc := range []struct {
+		at    string
+		quiet bool
+		until string
+	}{
+		{"2026-11-02T22:59:00Z", false, ""},
+		{"2026-11-02T23:00:00Z", true, "2026-11-03T06:00:00Z"},
+		{"2026-11-03T02:00:00Z", true, "2026-11-03T06:00:00Z"},
+		{"2026-11-03T06:00:00Z", false, ""},
+	} {
+		at, _ := time.Parse(time.RFC3339, tc.at)
+		quiet, until := q.Active(at)
+		if quiet != tc.quiet || (tc.quiet && until.Format(time.RFC3339) != tc.until) {
+			t.Errorf("%s: quiet=%v until %v; want %v %s", tc.at, quiet, until, tc.quiet, tc.until)
+		}
+	}
+}
+
+func TestPriorityAndOrder(t *testing.T) {
+	x := &script{name: "x"}
+	d, st, _ := setup(t, Options{MaxAge: 24 * time.Hour}, x)
+	ctx := context.Background()
+	mk := func(text string, prio int, at time.Time) {
+		p := &news.Post{Destination: "x", Text: text, Status: news.StatusQueued, Priority: prio, SortAt: at, NotBefore: t0, CreatedAt: t0}
+		if err := st.AddPost(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mk("newer story", news.PriorityNormal, t0.Add(-time.Minute))
+	mk("older story", news.PriorityNormal, t0.Add(-time.Hour))
+	mk("breaking", 50, t0)
+	mk("editor", news.PriorityEditor, t0)
+	d.Step(ctx)
+	if fmt.Sprint(x.sent) != "[editor breaking older story newer story]" {
+		t.Errorf("order %q", x.sent)
+	}
+}
+
+func TestStaleWhileCapped(t *testing.T) {
+	x := &script{name: "x"}
+	d, st, c := setup(t, Options{DailyCap: 1, MaxAge: 6 * time.Hour}, x)
+	queue(t, st, "x", "first", t0)
+	waiting := queue(t, st, "x", "second", t0)
+	d.Step(context.Background())
+	c.Advance(7 * time.Hour)
+	d.Step(context.Background())
+	got := status(t, st, waiting.ID)
+	if got.Status != news.StatusSkipped || !strings.Contains(got.LastError, "stale") {
+		t.Errorf("post that waited past HERALD_MAX_AGE: %s %q", got.Status, got.LastError)
+	}
+	h, _ := st.History(context.Background(), waiting.ID)
+	if last := h[len(h)-1]; last.To != news.StatusSkipped || last.Reason == "" {
+		t.Errorf("skip not recorded with a reason: %+v", last)
 	}
 }

@@ -40,11 +40,23 @@ type Destination struct {
 	WaitUntil time.Time
 }
 
+// Usage is what a destination published in a period.
+type Usage struct {
+	Count    int // posts published in the period
+	WithLink int // of which contained a link (X prices those higher)
+	// Oldest is the earliest publication in the period (zero when none).
+	Oldest time.Time
+	// Last is the latest publication ever, in the period or before it.
+	Last time.Time
+}
+
 // PostFilter selects posts for listing.
 type PostFilter struct {
 	Statuses    []news.Status
 	Destination string
-	Limit       int // 0 = 100
+	// SortBefore keeps posts whose SortAt is before it (zero: all).
+	SortBefore time.Time
+	Limit      int // 0 = 100
 	// NewestFirst orders by last update, newest first; otherwise by due time.
 	NewestFirst bool
 }
@@ -78,11 +90,12 @@ type Store interface {
 	CountPosts(ctx context.Context) (map[news.Status]int, error)
 	History(ctx context.Context, postID int64) ([]news.Transition, error)
 
-	// ClaimPost takes the next due post for dest: queued with NotBefore <=
-	// now, or sending with an expired lease (its holder died), highest
-	// priority first, then oldest. The post moves to sending with a lease
-	// until now+lease and one more attempt; news.ErrNotFound when none is due.
-	ClaimPost(ctx context.Context, dest string, now time.Time, lease time.Duration) (*news.Post, error)
+	// ClaimPost takes the next due post for dest with at least minPriority:
+	// queued with NotBefore <= now, or sending with an expired lease (its
+	// holder died), highest priority first, then oldest. The post moves to
+	// sending with a lease until now+lease and one more attempt;
+	// news.ErrNotFound when none is due.
+	ClaimPost(ctx context.Context, dest string, now time.Time, lease time.Duration, minPriority int) (*news.Post, error)
 	// NextDue returns when the next queued post for dest becomes due (zero
 	// when there is none).
 	NextDue(ctx context.Context, dest string) (time.Time, error)
@@ -91,9 +104,8 @@ type Store interface {
 	// update func, when set, may change the post's fields before it is saved.
 	Transition(ctx context.Context, id int64, from []news.Status, to news.Status, reason, actor string, now time.Time, update func(*news.Post)) (*news.Post, error)
 
-	// PublishedSince counts posts to dest published at or after t, and
-	// returns the time of the latest one (zero when none ever was).
-	PublishedSince(ctx context.Context, dest string, t time.Time) (n int, last time.Time, err error)
+	// Published counts the posts to dest published at or after since.
+	Published(ctx context.Context, dest string, since time.Time) (Usage, error)
 
 	Destination(ctx context.Context, name string) (*Destination, error)
 	SaveDestination(ctx context.Context, d *Destination) error

@@ -11,6 +11,7 @@ import (
 
 	"github.com/heraldhq/herald/internal/fetch"
 	"github.com/heraldhq/herald/internal/news"
+	"github.com/heraldhq/herald/internal/outbox"
 	"github.com/heraldhq/herald/internal/store"
 	"github.com/heraldhq/herald/internal/xtext"
 )
@@ -18,6 +19,7 @@ import (
 func (s *Server) routesAPI() {
 	s.mux.Handle("POST /api/v1/preview", s.reader(http.HandlerFunc(s.apiPreview)))
 	s.mux.Handle("GET /api/v1/posts", s.reader(http.HandlerFunc(s.apiPosts)))
+	s.mux.Handle("GET /api/v1/status", s.reader(http.HandlerFunc(s.apiStatus)))
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})
@@ -184,4 +186,26 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 func writeError(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, map[string]string{"error": msg})
+}
+
+func (s *Server) apiStatus(w http.ResponseWriter, r *http.Request) {
+	counts, err := s.o.Store.CountPosts(r.Context())
+	if err != nil {
+		s.o.Log.Error("api: status", "err", err)
+		writeError(w, http.StatusInternalServerError, "internal error")
+		return
+	}
+	queue := make(map[string]int, len(news.Statuses))
+	for _, st := range news.Statuses {
+		queue[string(st)] = counts[st]
+	}
+	dests := []outbox.DestinationStatus{}
+	if s.o.Status != nil {
+		if dests, err = s.o.Status(r.Context()); err != nil {
+			s.o.Log.Error("api: status", "err", err)
+			writeError(w, http.StatusInternalServerError, "internal error")
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"destinations": dests, "posts": queue})
 }

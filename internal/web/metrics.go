@@ -74,3 +74,54 @@ func (c *queueCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(queueDesc, prometheus.GaugeValue, float64(counts[s]), string(s))
 	}
 }
+
+var (
+	postsLeftDesc = prometheus.NewDesc("herald_daily_posts_left", "Posts a destination may still make in the rolling 24 hours (-1: no cap).", []string{"destination"}, nil)
+	budgetDesc    = prometheus.NewDesc("herald_budget_left_dollars", "Monthly budget left, in US dollars (only destinations with a budget).", []string{"destination"}, nil)
+	spentDesc     = prometheus.NewDesc("herald_spent_this_month_dollars", "Spent on posting this calendar month, in US dollars.", []string{"destination"}, nil)
+	pausedDesc    = prometheus.NewDesc("herald_destination_paused", "1 when a destination is paused (credentials refused, out of credits).", []string{"destination"}, nil)
+	rateRemDesc   = prometheus.NewDesc("herald_rate_limit_remaining", "Calls left in the platform's rate-limit window, as of the last call.", []string{"destination"}, nil)
+	rateResetDesc = prometheus.NewDesc("herald_rate_limit_reset_timestamp_seconds", "When the platform's rate-limit window resets (Unix time).", []string{"destination"}, nil)
+)
+
+// WatchDestinations exports each destination's limits, read at every scrape.
+func (m *Metrics) WatchDestinations(status StatusFunc) {
+	m.Registry.MustRegister(&destCollector{status: status})
+}
+
+type destCollector struct{ status StatusFunc }
+
+func (c *destCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{postsLeftDesc, budgetDesc, spentDesc, pausedDesc, rateRemDesc, rateResetDesc} {
+		ch <- d
+	}
+}
+
+func (c *destCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	dests, err := c.status(ctx)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(postsLeftDesc, err)
+		return
+	}
+	gauge := func(d *prometheus.Desc, v float64, name string) {
+		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, name)
+	}
+	for _, d := range dests {
+		gauge(postsLeftDesc, float64(d.PostsLeftToday), d.Name)
+		gauge(spentDesc, d.SpentThisMonth, d.Name)
+		if d.MonthlyBudget > 0 {
+			gauge(budgetDesc, d.BudgetLeft, d.Name)
+		}
+		paused := 0.0
+		if d.Paused {
+			paused = 1
+		}
+		gauge(pausedDesc, paused, d.Name)
+		if d.RateLimitRemaining >= 0 {
+			gauge(rateRemDesc, float64(d.RateLimitRemaining), d.Name)
+			gauge(rateResetDesc, float64(d.RateLimitReset.Unix()), d.Name)
+		}
+	}
+}

@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/heraldhq/herald/internal/news"
+	"github.com/heraldhq/herald/internal/outbox"
 	"github.com/heraldhq/herald/internal/store"
 )
 
@@ -31,13 +32,16 @@ type Feeds interface {
 	Feeds() []store.Feed
 }
 
+// StatusFunc reports each destination's state and limits.
+type StatusFunc func(ctx context.Context) ([]outbox.DestinationStatus, error)
+
 // Options configure the server.
 type Options struct {
-	Store        store.Store
-	Feeds        Feeds
-	Destinations []string
-	Registry     *prometheus.Registry
-	Log          *slog.Logger
+	Store    store.Store
+	Feeds    Feeds
+	Status   StatusFunc
+	Registry *prometheus.Registry
+	Log      *slog.Logger
 	// Refresh, when above zero, makes the dashboard reload itself (the demo).
 	Refresh time.Duration
 	// Title names the instance on the dashboard.
@@ -123,11 +127,6 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte("ready\n"))
 }
 
-type destView struct {
-	store.Destination
-	PublishedToday int
-}
-
 type dashboardView struct {
 	Title    string
 	Refresh  int
@@ -136,7 +135,7 @@ type dashboardView struct {
 	Queue    []*news.Post
 	Failed   []*news.Post
 	Feeds    []store.Feed
-	Dests    []destView
+	Dests    []outbox.DestinationStatus
 	Counts   map[string]int
 }
 
@@ -168,18 +167,11 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	if s.o.Feeds != nil {
 		v.Feeds = s.o.Feeds.Feeds()
 	}
-	for _, name := range s.o.Destinations {
-		d, err := s.o.Store.Destination(ctx, name)
-		if err != nil {
+	if s.o.Status != nil {
+		if v.Dests, err = s.o.Status(ctx); err != nil {
 			s.fail(w, err)
 			return
 		}
-		n, _, err := s.o.Store.PublishedSince(ctx, name, v.Now.Add(-24*time.Hour))
-		if err != nil {
-			s.fail(w, err)
-			return
-		}
-		v.Dests = append(v.Dests, destView{Destination: *d, PublishedToday: n})
 	}
 	s.render(w, "dashboard.html", v)
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald/internal/news"
+	"github.com/heraldhq/herald/internal/outbox"
 	"github.com/heraldhq/herald/internal/store"
 	"github.com/heraldhq/herald/internal/store/sqlite"
 )
@@ -27,7 +28,12 @@ func newServer(t *testing.T, o Options) (*httptest.Server, store.Store, *Server)
 	t.Cleanup(func() { st.Close() })
 	o.Store = st
 	o.Log = slog.New(slog.DiscardHandler)
-	o.Destinations = []string{"x"}
+	if o.Status == nil {
+		o.Status = func(ctx context.Context) ([]outbox.DestinationStatus, error) {
+			return []outbox.DestinationStatus{{Name: "x", PostsToday: 1, DailyCap: 50, PostsLeftToday: 49,
+				MonthlyBudget: 100, SpentThisMonth: 0.2, BudgetLeft: 99.8, RateLimitRemaining: 99, RateLimitReset: time.Unix(1800000000, 0)}}, nil
+		}
+	}
 	s := New(o)
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
@@ -91,7 +97,8 @@ func TestDashboardShowsTimelineQueueAndFailures(t *testing.T) {
 		t.Fatalf("dashboard = %d", code)
 	}
 	for _, want := range []string{"Valley Courier", "Council approves &lt;b&gt;budget&lt;/b&gt;<br><br>", "https://x.com/valleycourier/status/1",
-		"Bridge repairs begin", "X refused the post: text too long", "1 published"} {
+		"Bridge repairs begin", "X refused the post: text too long", "1 published",
+		"49 left of 50", "$0.20 spent this month, $99.80 left of $100.00"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("dashboard lacks %q", want)
 		}
@@ -170,5 +177,36 @@ func TestPostsAPI(t *testing.T) {
 	}
 	if code, body := do(t, "GET", srv.URL+"/api/v1/nothing", "", ""); code != 404 || !strings.Contains(body, `"error"`) {
 		t.Errorf("unknown endpoint: %d %s", code, body)
+	}
+}
+
+func TestStatusAPIAndMetrics(t *testing.T) {
+	srv, st, _ := newServer(t, Options{})
+	m := NewMetrics("test", st)
+	m.WatchDestinations(func(ctx context.Context) ([]outbox.DestinationStatus, error) {
+		return []outbox.DestinationStatus{{Name: "x", Paused: true, PostsLeftToday: 3, MonthlyBudget: 10, BudgetLeft: 2.5, RateLimitRemaining: 42, RateLimitReset: time.Unix(1800000000, 0)}}, nil
+	})
+	msrv := httptest.NewServer(New(Options{Store: st, Registry: m.Registry, Log: slog.New(slog.DiscardHandler)}))
+	defer msrv.Close()
+	code, body := do(t, "GET", msrv.URL+"/metrics", "", "")
+	for _, want := range []string{`herald_daily_posts_left{destination="x"} 3`, `herald_budget_left_dollars{destination="x"} 2.5`,
+		`herald_destination_paused{destination="x"} 1`, `herald_rate_limit_remaining{destination="x"} 42`,
+		`herald_rate_limit_reset_timestamp_seconds{destination="x"} 1.8e+09`, `herald_queue_depth{status="queued"} 0`,
+		`herald_build_info{version="test"} 1`, "go_goroutines"} {
+		if code != 200 || !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	code, body = do(t, "GET", srv.URL+"/api/v1/status", "", "")
+	var v struct {
+		Destinations []outbox.DestinationStatus
+		Posts        map[string]int
+	}
+	if err := json.Unmarshal([]byte(body), &v); code != 200 || err != nil || len(v.Destinations) != 1 ||
+		v.Destinations[0].PostsLeftToday != 49 || v.Destinations[0].BudgetLeft != 99.8 {
+		t.Errorf("status: %d %s", code, body)
+	}
+	if _, ok := v.Posts["queued"]; !ok {
+		t.Errorf("status lacks the queue counts: %s", body)
 	}
 }

@@ -130,3 +130,13 @@ func retryAfter(h http.Header, now time.Time) (time.Time, bool) {
 	}
 	return time.Time{}, false
 }
+
+// RateRemaining is what X last said of the create endpoint's window: how
+// many calls remain and when it resets. known is false before any answer.
+func (p *Publisher) RateRemaining() (remaining int, reset time.Time, known bool) {
+	r := p.Limits()
+	if r.Seen.IsZero() || r.Remaining < 0 {
+		return -1, time.Time{}, false
+	}
+	return r.Remaining, r.Reset, true
+}

@@ -201,7 +201,7 @@ func TestClaimAcrossReplicas(t *testing.T) {
 		for range workers {
 			wg.Go(func() {
 				for {
-					p, err := db.ClaimPost(ctx, "x", now, time.Hour)
+					p, err := db.ClaimPost(ctx, "x", now, time.Hour, 0)
 					if errors.Is(err, news.ErrNotFound) {
 						return
 					}

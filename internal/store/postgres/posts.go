@@ -112,6 +112,9 @@ func (s *DB) Posts(ctx context.Context, f store.PostFilter) ([]*news.Post, error
 	if f.Destination != "" {
 		where = append(where, "destination = "+arg(f.Destination))
 	}
+	if !f.SortBefore.IsZero() {
+		where = append(where, "sort_at < "+arg(ms(f.SortBefore)))
+	}
 	q := `SELECT ` + postColumns + ` FROM posts`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
@@ -195,13 +198,13 @@ func (s *DB) History(ctx context.Context, postID int64) ([]news.Transition, erro
 // LOCKED passes over rows another claimer (in this process or another) has
 // locked, and rechecks the due condition on rows changed since the query
 // began, so two claimers never take the same post.
-func (s *DB) ClaimPost(ctx context.Context, dest string, now time.Time, lease time.Duration) (*news.Post, error) {
+func (s *DB) ClaimPost(ctx context.Context, dest string, now time.Time, lease time.Duration, minPriority int) (*news.Post, error) {
 	var claimed *news.Post
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		p, err := scanPost(tx.QueryRow(ctx, `SELECT `+postColumns+` FROM posts
-			WHERE destination = $1 AND status IN ('queued', 'sending')
+			WHERE destination = $1 AND status IN ('queued', 'sending') AND priority >= $3
 			AND ((status = 'queued' AND not_before <= $2) OR (status = 'sending' AND lease_until <= $2))
-			ORDER BY priority DESC, sort_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`, dest, ms(now)))
+			ORDER BY priority DESC, sort_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`, dest, ms(now), minPriority))
 		if err != nil {
 			return notFound(err)
 		}
@@ -288,18 +291,19 @@ func (s *DB) Transition(ctx context.Context, id int64, from []news.Status, to ne
 	return out, nil
 }
 
-// PublishedSince counts posts published to dest since t and gives the latest time.
-func (s *DB) PublishedSince(ctx context.Context, dest string, t time.Time) (int, time.Time, error) {
-	var n int
-	var last pgtype.Timestamptz
-	err := s.pool.QueryRow(ctx, `SELECT
-		(SELECT COUNT(*) FROM posts WHERE destination = $1 AND status = 'published' AND published_at >= $2),
-		(SELECT MAX(published_at) FROM posts WHERE destination = $1 AND status = 'published')`,
-		dest, ms(t)).Scan(&n, &last)
+// Published counts what dest published since a time.
+func (s *DB) Published(ctx context.Context, dest string, since time.Time) (store.Usage, error) {
+	var u store.Usage
+	var oldest, last pgtype.Timestamptz
+	err := s.pool.QueryRow(ctx, `SELECT COUNT(*), COUNT(*) FILTER (WHERE has_link), MIN(published_at),
+		(SELECT MAX(published_at) FROM posts WHERE destination = $1 AND status = 'published')
+		FROM posts WHERE destination = $1 AND status = 'published' AND published_at >= $2`,
+		dest, ms(since)).Scan(&u.Count, &u.WithLink, &oldest, &last)
 	if err != nil {
-		return 0, time.Time{}, fmt.Errorf("store: published since for %s: %w", dest, err)
+		return u, fmt.Errorf("store: published by %s: %w", dest, err)
 	}
-	return n, fromTS(last), nil
+	u.Oldest, u.Last = fromTS(oldest), fromTS(last)
+	return u, nil
 }
 
 // Destination returns a destination's state; an unknown one is running.

@@ -108,6 +108,10 @@ func (s *DB) Posts(ctx context.Context, f store.PostFilter) ([]*news.Post, error
 		where = append(where, "destination = ?")
 		args = append(args, f.Destination)
 	}
+	if !f.SortBefore.IsZero() {
+		where = append(where, "sort_at < ?")
+		args = append(args, f.SortBefore.UnixMilli())
+	}
 	q := `SELECT ` + postColumns + ` FROM posts`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
@@ -180,12 +184,13 @@ func (s *DB) History(ctx context.Context, postID int64) ([]news.Transition, erro
 }
 
 // ClaimPost takes the next due post for dest with a lease.
-func (s *DB) ClaimPost(ctx context.Context, dest string, now time.Time, lease time.Duration) (*news.Post, error) {
+func (s *DB) ClaimPost(ctx context.Context, dest string, now time.Time, lease time.Duration, minPriority int) (*news.Post, error) {
 	var claimed *news.Post
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		p, err := scanPost(tx.QueryRowContext(ctx, `SELECT `+postColumns+` FROM posts
-			WHERE destination = ? AND ((status = 'queued' AND not_before <= ?) OR (status = 'sending' AND lease_until <= ?))
-			ORDER BY priority DESC, sort_at, id LIMIT 1`, dest, now.UnixMilli(), now.UnixMilli()))
+			WHERE destination = ? AND priority >= ?
+			AND ((status = 'queued' AND not_before <= ?) OR (status = 'sending' AND lease_until <= ?))
+			ORDER BY priority DESC, sort_at, id LIMIT 1`, dest, minPriority, now.UnixMilli(), now.UnixMilli()))
 		if err != nil {
 			return err
 		}
@@ -268,18 +273,19 @@ func (s *DB) Transition(ctx context.Context, id int64, from []news.Status, to ne
 	return out, nil
 }
 
-// PublishedSince counts posts published to dest since t and gives the latest time.
-func (s *DB) PublishedSince(ctx context.Context, dest string, t time.Time) (int, time.Time, error) {
-	var n int
-	var last sql.NullInt64
-	err := s.db.QueryRowContext(ctx, `SELECT
-		(SELECT COUNT(*) FROM posts WHERE destination = ? AND status = 'published' AND published_at >= ?),
-		(SELECT MAX(published_at) FROM posts WHERE destination = ? AND status = 'published')`,
-		dest, t.UnixMilli(), dest).Scan(&n, &last)
+// Published counts what dest published since a time.
+func (s *DB) Published(ctx context.Context, dest string, since time.Time) (store.Usage, error) {
+	var u store.Usage
+	var oldest, last sql.NullInt64
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(has_link), 0), MIN(published_at),
+		(SELECT MAX(published_at) FROM posts WHERE destination = ? AND status = 'published')
+		FROM posts WHERE destination = ? AND status = 'published' AND published_at >= ?`,
+		dest, dest, since.UnixMilli()).Scan(&u.Count, &u.WithLink, &oldest, &last)
 	if err != nil {
-		return 0, time.Time{}, fmt.Errorf("store: published since for %s: %w", dest, err)
+		return u, fmt.Errorf("store: published by %s: %w", dest, err)
 	}
-	return n, fromMS(last), nil
+	u.Oldest, u.Last = fromMS(oldest), fromMS(last)
+	return u, nil
 }
 
 // Destination returns a destination's state; an unknown one is running.

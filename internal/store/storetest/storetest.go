@@ -29,7 +29,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ClaimLease", testClaimLease},
 		{"ClaimConcurrent", testClaimConcurrent},
 		{"Transitions", testTransitions},
-		{"PublishedSince", testPublishedSince},
+		{"Published", testPublished},
+		{"ClaimMinPriority", testClaimMinPriority},
 		{"Destinations", testDestinations},
 		{"ListAndCount", testListAndCount},
 	}
@@ -203,7 +204,7 @@ func testClaimOrder(t *testing.T, s store.Store) {
 	now := t0.Add(10 * time.Minute)
 	var order []string
 	for {
-		p, err := s.ClaimPost(ctx, "x", now, time.Minute)
+		p, err := s.ClaimPost(ctx, "x", now, time.Minute, 0)
 		if errors.Is(err, news.ErrNotFound) {
 			break
 		}
@@ -234,15 +235,15 @@ func testClaimLease(t *testing.T, s store.Store) {
 	if err := s.AddPost(ctx, p); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.ClaimPost(ctx, "x", t0, time.Minute); err != nil {
+	if _, err := s.ClaimPost(ctx, "x", t0, time.Minute, 0); err != nil {
 		t.Fatal(err)
 	}
 	// While the lease holds, nobody else gets it.
-	if _, err := s.ClaimPost(ctx, "x", t0.Add(30*time.Second), time.Minute); !errors.Is(err, news.ErrNotFound) {
+	if _, err := s.ClaimPost(ctx, "x", t0.Add(30*time.Second), time.Minute, 0); !errors.Is(err, news.ErrNotFound) {
 		t.Errorf("claimed during lease: %v", err)
 	}
 	// Its holder died: once the lease expires the post is taken again.
-	again, err := s.ClaimPost(ctx, "x", t0.Add(2*time.Minute), time.Minute)
+	again, err := s.ClaimPost(ctx, "x", t0.Add(2*time.Minute), time.Minute, 0)
 	if err != nil {
 		t.Fatalf("not reclaimed after lease expiry: %v", err)
 	}
@@ -271,7 +272,7 @@ func testClaimConcurrent(t *testing.T, s store.Store) {
 		go func() {
 			defer wg.Done()
 			for {
-				p, err := s.ClaimPost(ctx, "x", t0, time.Hour)
+				p, err := s.ClaimPost(ctx, "x", t0, time.Hour, 0)
 				if errors.Is(err, news.ErrNotFound) {
 					return
 				}
@@ -329,14 +330,15 @@ func testTransitions(t *testing.T, s store.Store) {
 	}
 }
 
-func testPublishedSince(t *testing.T, s store.Store) {
+func testPublished(t *testing.T, s store.Store) {
 	ctx := context.Background()
-	n, last, err := s.PublishedSince(ctx, "x", t0)
-	if err != nil || n != 0 || !last.IsZero() {
-		t.Errorf("empty: %d %v %v", n, last, err)
+	u, err := s.Published(ctx, "x", t0)
+	if err != nil || u != (store.Usage{}) {
+		t.Errorf("empty: %+v %v", u, err)
 	}
 	for i, at := range []time.Time{t0.Add(-25 * time.Hour), t0.Add(-time.Hour), t0.Add(-time.Minute)} {
 		p := queued(fmt.Sprint(i), t0)
+		p.HasLink = i != 1
 		if err := s.AddPost(ctx, p); err != nil {
 			t.Fatal(err)
 		}
@@ -344,12 +346,32 @@ func testPublishedSince(t *testing.T, s store.Store) {
 			t.Fatal(err)
 		}
 	}
-	n, last, err = s.PublishedSince(ctx, "x", t0.Add(-24*time.Hour))
-	if err != nil || n != 2 || !last.Equal(t0.Add(-time.Minute)) {
-		t.Errorf("PublishedSince = %d %v %v; want 2 %v", n, last, err, t0.Add(-time.Minute))
+	u, err = s.Published(ctx, "x", t0.Add(-24*time.Hour))
+	want := store.Usage{Count: 2, WithLink: 1, Oldest: t0.Add(-time.Hour), Last: t0.Add(-time.Minute)}
+	if err != nil || u.Count != want.Count || u.WithLink != want.WithLink || !u.Oldest.Equal(want.Oldest) || !u.Last.Equal(want.Last) {
+		t.Errorf("Published = %+v, %v; want %+v", u, err, want)
 	}
-	if n, _, _ := s.PublishedSince(ctx, "mastodon", time.Time{}); n != 0 {
-		t.Errorf("other destination counted: %d", n)
+	if u, _ := s.Published(ctx, "mastodon", time.Time{}); u.Count != 0 {
+		t.Errorf("other destination counted: %+v", u)
+	}
+}
+
+func testClaimMinPriority(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	auto := queued("automatic", t0.Add(-time.Hour))
+	editor := queued("editor", t0)
+	editor.Priority = news.PriorityEditor
+	for _, p := range []*news.Post{auto, editor} {
+		if err := s.AddPost(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := s.ClaimPost(ctx, "x", t0, time.Minute, news.PriorityEditor)
+	if err != nil || p.ID != editor.ID {
+		t.Fatalf("claim with min priority: %+v %v", p, err)
+	}
+	if _, err := s.ClaimPost(ctx, "x", t0, time.Minute, news.PriorityEditor); !errors.Is(err, news.ErrNotFound) {
+		t.Errorf("automatic post claimed under a min priority: %v", err)
 	}
 }
 
@@ -396,5 +418,9 @@ func testListAndCount(t *testing.T, s store.Store) {
 	list, _ = s.Posts(ctx, store.PostFilter{Limit: 2, NewestFirst: true})
 	if len(list) != 2 {
 		t.Errorf("limit not applied: %d", len(list))
+	}
+	list, _ = s.Posts(ctx, store.PostFilter{Destination: "x", SortBefore: t0.Add(90 * time.Second)})
+	if len(list) != 2 {
+		t.Errorf("SortBefore kept %d posts, want 2", len(list))
 	}
 }
