@@ -37,6 +37,8 @@ type daemonOptions struct {
 	title    string
 	// local forces the local timeline even when X credentials are set.
 	local bool
+	// openEditing lets anyone act on the dashboard and API without a token.
+	openEditing bool
 	// ready, when set, receives the dashboard's address once it serves.
 	ready func(addr string)
 }
@@ -117,6 +119,16 @@ func runDaemon(ctx context.Context, cfg *config.Config, log *slog.Logger, o daem
 			}
 			return ing.Compose(a, "")
 		},
+		FromURL: func(ctx context.Context, url string) (*news.Article, string, error) {
+			a, err := ing.FromURL(ctx, url)
+			if err != nil {
+				return nil, "", err
+			}
+			text, err := ing.Compose(a, "")
+			return a, text, err
+		},
+		Editor:      disp,
+		OpenEditing: o.openEditing,
 	})
 	if o.mount != nil {
 		o.mount(srv)

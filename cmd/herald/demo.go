@@ -48,10 +48,11 @@ func runDemo(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout i
 	fmt.Fprintf(stdout, "herald demo: the dashboard is at %s/ and the demo newsroom at %s/\n", host, site)
 	fmt.Fprintf(stdout, "A new story is published every 8 seconds; herald posts each to the local timeline. Ctrl-C stops.\n")
 	return runDaemon(ctx, cfg, log, daemonOptions{
-		listener: ln,
-		local:    true,
-		refresh:  5 * time.Second,
-		title:    "herald demo — The Valley Courier",
+		listener:    ln,
+		local:       true,
+		openEditing: len(cfg.Editors()) == 0,
+		refresh:     5 * time.Second,
+		title:       "herald demo — The Valley Courier",
 		mount: func(s *web.Server) {
 			s.Handle("/demo/site/", http.StripPrefix("/demo/site", room.Handler()))
 		},

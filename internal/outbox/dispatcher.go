@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
-	"sync"
 	"time"
 
 	"github.com/heraldhq/herald/internal/news"
@@ -119,9 +118,6 @@ type Dispatcher struct {
 	pubs  []Publisher
 	o     Options
 	kick  chan struct{}
-
-	mu     sync.Mutex
-	paused bool // every destination, by an editor
 }
 
 // New returns a dispatcher over the store for the given publishers.
@@ -214,8 +210,8 @@ func (d *Dispatcher) stepDestination(ctx context.Context, pub Publisher) (time.T
 	}
 	for ctx.Err() == nil {
 		now := d.o.Clock()
-		if d.Paused() {
-			return time.Time{}, nil
+		if paused, err := d.Paused(ctx); paused || err != nil {
+			return time.Time{}, err
 		}
 		lim, err := d.limits(ctx, name, now)
 		if err != nil {
@@ -476,21 +472,4 @@ func (d *Dispatcher) setDestination(ctx context.Context, name string, fn func(*s
 	}
 	fn(dst)
 	return d.store.SaveDestination(ctx, dst)
-}
-
-// Pause stops automatic dispatch to every destination.
-func (d *Dispatcher) Pause() { d.mu.Lock(); d.paused = true; d.mu.Unlock() }
-
-// Resume restarts dispatch.
-func (d *Dispatcher) Resume() { d.mu.Lock(); d.paused = false; d.mu.Unlock(); d.Kick() }
-
-// Paused reports whether dispatch is paused.
-func (d *Dispatcher) Paused() bool { d.mu.Lock(); defer d.mu.Unlock(); return d.paused }
-
-// ResumeDestination clears a destination's pause, after an editor fixed
-// what made the platform refuse it.
-func (d *Dispatcher) ResumeDestination(ctx context.Context, name string) error {
-	err := d.setDestination(ctx, name, func(dst *store.Destination) { dst.Paused, dst.PauseReason = false, "" })
-	d.Kick()
-	return err
 }

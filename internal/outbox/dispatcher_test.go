@@ -240,7 +240,7 @@ func TestPermanentPausesOnlyThatDestination(t *testing.T) {
 	if got := status(t, st, p.ID); got.Status != news.StatusQueued || got.LastError == "" {
 		t.Errorf("post after pause: %+v", got)
 	}
-	if err := d.ResumeDestination(context.Background(), "x"); err != nil {
+	if err := d.ResumeDestination(context.Background(), "x", "ana"); err != nil {
 		t.Fatal(err)
 	}
 	d.Step(context.Background())
@@ -289,15 +289,28 @@ func TestPauseAll(t *testing.T) {
 	x := &script{name: "x"}
 	d, st, _ := setup(t, Options{MaxAge: time.Hour}, x)
 	queue(t, st, "x", "story", t0)
-	d.Pause()
+	if err := d.PauseAll(context.Background(), "ana"); err != nil {
+		t.Fatal(err)
+	}
 	d.Step(context.Background())
 	if x.calls != 0 {
 		t.Fatal("sent while paused")
 	}
-	d.Resume()
+	// Another replica on the same database sees the pause too.
+	other := New(st, []Publisher{x}, Options{Clock: d.o.Clock, Log: d.o.Log})
+	if paused, _ := other.Paused(context.Background()); !paused {
+		t.Error("the pause is not shared through the database")
+	}
+	if err := d.ResumeAll(context.Background(), "ana"); err != nil {
+		t.Fatal(err)
+	}
 	d.Step(context.Background())
 	if x.calls != 1 {
 		t.Error("not sent after resume")
+	}
+	log, _ := st.AuditLog(context.Background(), 10)
+	if len(log) != 2 || log[0].Action != "resume" || log[1].Action != "pause" || log[1].Actor != "ana" {
+		t.Errorf("audit log: %+v", log)
 	}
 }
 

@@ -50,6 +50,18 @@ type Usage struct {
 	Last time.Time
 }
 
+// AllDestinations is the destination name whose pause holds every destination.
+const AllDestinations = "*"
+
+// AuditEntry is one thing someone did.
+type AuditEntry struct {
+	At     time.Time
+	Actor  string
+	Action string
+	PostID int64 // 0 when the action concerns no post
+	Detail string
+}
+
 // PostFilter selects posts for listing.
 type PostFilter struct {
 	Statuses    []news.Status
@@ -106,6 +118,13 @@ type Store interface {
 
 	// Published counts the posts to dest published at or after since.
 	Published(ctx context.Context, dest string, since time.Time) (Usage, error)
+
+	// ArticleByKey finds an article by its URL key.
+	ArticleByKey(ctx context.Context, key string) (*news.Article, error)
+
+	// AddAudit records an action; AuditLog lists the newest first.
+	AddAudit(ctx context.Context, e AuditEntry) error
+	AuditLog(ctx context.Context, limit int) ([]AuditEntry, error)
 
 	Destination(ctx context.Context, name string) (*Destination, error)
 	SaveDestination(ctx context.Context, d *Destination) error

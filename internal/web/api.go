@@ -1,13 +1,17 @@
 package web
 
 import (
+	"context"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/heraldhq/herald/internal/fetch"
 	"github.com/heraldhq/herald/internal/news"
@@ -20,6 +24,15 @@ func (s *Server) routesAPI() {
 	s.mux.Handle("POST /api/v1/preview", s.reader(http.HandlerFunc(s.apiPreview)))
 	s.mux.Handle("GET /api/v1/posts", s.reader(http.HandlerFunc(s.apiPosts)))
 	s.mux.Handle("GET /api/v1/status", s.reader(http.HandlerFunc(s.apiStatus)))
+	s.mux.Handle("GET /api/v1/posts/{id}", s.reader(http.HandlerFunc(s.apiPost)))
+	s.mux.Handle("GET /api/v1/feeds", s.reader(http.HandlerFunc(s.apiFeeds)))
+	s.mux.Handle("GET /api/v1/audit", s.reader(http.HandlerFunc(s.apiAudit)))
+	s.mux.Handle("POST /api/v1/posts", s.writer(s.apiCreate))
+	s.mux.Handle("PATCH /api/v1/posts/{id}", s.writer(s.apiEdit))
+	s.mux.Handle("POST /api/v1/posts/{id}/{action}", s.writer(s.apiAction))
+	s.mux.Handle("POST /api/v1/pause", s.writer(s.apiPause))
+	s.mux.Handle("POST /api/v1/resume", s.writer(s.apiResume))
+	s.mux.Handle("POST /api/v1/destinations/{name}/resume", s.writer(s.apiResumeDestination))
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})
@@ -47,13 +60,49 @@ func (s *Server) editor(r *http.Request) string {
 // API is then read-only), or when it carries a valid token.
 func (s *Server) reader(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if len(s.o.Tokens) > 0 && s.editor(r) == "" {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="herald"`)
-			writeError(w, http.StatusUnauthorized, "a valid editor token is required (Authorization: Bearer <token>)")
+		if len(s.o.Tokens) > 0 && !s.authenticate(w, r) {
 			return
 		}
 		h.ServeHTTP(w, r)
 	})
+}
+
+// writer lets a request through with the name of the editor acting: the
+// token's name, or "demo" in the demo. Without tokens the API is read-only.
+func (s *Server) writer(h func(w http.ResponseWriter, r *http.Request, actor string)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case s.o.Editor == nil:
+			writeError(w, http.StatusNotImplemented, "editing is not available")
+		case len(s.o.Tokens) > 0:
+			if s.authenticate(w, r) {
+				h(w, r, s.editor(r))
+			}
+		case s.o.OpenEditing:
+			h(w, r, "demo")
+		default:
+			writeError(w, http.StatusForbidden, "herald is read-only: set HERALD_EDITOR_TOKENS to let editors act")
+		}
+	})
+}
+
+// authenticate checks the bearer token, and answers 401 (or 429 after too
+// many failures from one address) when it is missing or wrong.
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) bool {
+	ip := clientIP(r)
+	if s.failures.blocked(ip, s.o.Clock()) {
+		w.Header().Set("Retry-After", "60")
+		writeError(w, http.StatusTooManyRequests, "too many failed attempts; wait a minute")
+		return false
+	}
+	if s.editor(r) != "" {
+		return true
+	}
+	s.failures.add(ip, s.o.Clock())
+	s.o.Log.Warn("refused a request without a valid editor token", "remote", ip, "path", r.URL.Path)
+	w.Header().Set("WWW-Authenticate", `Bearer realm="herald"`)
+	writeError(w, http.StatusUnauthorized, "a valid editor token is required (Authorization: Bearer <token>)")
+	return false
 }
 
 type previewRequest struct {
@@ -207,5 +256,304 @@ func (s *Server) apiStatus(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"destinations": dests, "posts": queue})
+	paused := false
+	if s.o.Editor != nil {
+		if paused, err = s.o.Editor.Paused(r.Context()); err != nil {
+			s.apiError(w, err)
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"paused": paused, "destinations": dests, "posts": queue})
+}
+
+// apiError answers an error from the editor layer with its status: 404 for
+// a missing post, 409 for an action its state forbids, 500 otherwise.
+func (s *Server) apiError(w http.ResponseWriter, err error) {
+	switch {
+	case errors.Is(err, news.ErrNotFound):
+		writeError(w, http.StatusNotFound, "not found")
+	case errors.Is(err, news.ErrConflict):
+		writeError(w, http.StatusConflict, conflictMessage(err))
+	default:
+		s.o.Log.Error("api", "err", err)
+		writeError(w, http.StatusInternalServerError, "internal error")
+	}
+}
+
+// conflictMessage is the part of a conflict error meant for the editor.
+func conflictMessage(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "store: ")
+	msg = strings.TrimSuffix(msg, ": "+news.ErrConflict.Error())
+	return "not allowed now: " + msg
+}
+
+func postID(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		writeError(w, http.StatusNotFound, "not found")
+		return 0, false
+	}
+	return id, true
+}
+
+func (s *Server) apiPost(w http.ResponseWriter, r *http.Request) {
+	id, ok := postID(w, r)
+	if !ok {
+		return
+	}
+	p, err := s.o.Store.Post(r.Context(), id)
+	if err != nil {
+		s.apiError(w, err)
+		return
+	}
+	hist, err := s.o.Store.History(r.Context(), id)
+	if err != nil {
+		s.apiError(w, err)
+		return
+	}
+	type event struct {
+		From   string `json:"from"`
+		To     string `json:"to"`
+		Reason string `json:"reason"`
+		Actor  string `json:"actor"`
+		At     string `json:"at"`
+	}
+	events := make([]event, 0, len(hist))
+	for _, h := range hist {
+		events = append(events, event{string(h.From), string(h.To), h.Reason, h.Actor, rfc3339(h.At)})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"post": toJSON(p), "history": events})
+}
+
+type createRequest struct {
+	URL         string `json:"url"`
+	Text        string `json:"text"`
+	At          string `json:"at"`
+	Destination string `json:"destination"`
+}
+
+// checkText refuses an empty post or one over X's limit.
+func checkText(w http.ResponseWriter, text string) bool {
+	res := xtext.Parse(text)
+	if !res.Valid {
+		msg := fmt.Sprintf("the text is %d weighted characters; the limit is %d", res.WeightedLength, xtext.MaxWeightedLength)
+		if strings.TrimSpace(text) == "" {
+			msg = "the text is empty"
+		}
+		writeError(w, http.StatusUnprocessableEntity, msg)
+		return false
+	}
+	return true
+}
+
+func parseAt(w http.ResponseWriter, at string) (time.Time, bool) {
+	if at == "" {
+		return time.Time{}, true
+	}
+	t, err := time.Parse(time.RFC3339, at)
+	if err != nil {
+		writeError(w, http.StatusUnprocessableEntity, fmt.Sprintf(`"at" %q is not an RFC 3339 time like 2026-11-25T18:30:00Z`, at))
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+func (s *Server) apiCreate(w http.ResponseWriter, r *http.Request, actor string) {
+	var req createRequest
+	if !readJSON(w, r, &req) {
+		return
+	}
+	at, ok := parseAt(w, req.At)
+	if !ok {
+		return
+	}
+	dests := s.o.Editor.Destinations()
+	dest := req.Destination
+	if dest == "" && len(dests) > 0 {
+		dest = dests[0]
+	}
+	if !slices.Contains(dests, dest) {
+		writeError(w, http.StatusUnprocessableEntity, fmt.Sprintf("no destination %q", req.Destination))
+		return
+	}
+	p := &news.Post{Destination: dest, NotBefore: at, Text: req.Text}
+	var a *news.Article
+	switch {
+	case req.URL == "" && req.Text == "":
+		writeError(w, http.StatusUnprocessableEntity, `give "url" or "text"`)
+		return
+	case req.URL != "":
+		if _, err := news.CleanURL(req.URL); err != nil {
+			writeError(w, http.StatusUnprocessableEntity, fmt.Sprintf("%q is not an http(s) URL", req.URL))
+			return
+		}
+		if s.o.FromURL == nil {
+			writeError(w, http.StatusNotImplemented, "posts from URLs are not available")
+			return
+		}
+		art, text, err := s.o.FromURL(r.Context(), req.URL)
+		if err != nil {
+			s.o.Log.Info("post from URL failed", "url", req.URL, "err", err)
+			writeError(w, http.StatusUnprocessableEntity, previewError(err))
+			return
+		}
+		a = art
+		if p.Text == "" {
+			p.Text = text
+		}
+		p.HasLink = true
+	}
+	if !checkText(w, p.Text) {
+		return
+	}
+	if a == nil {
+		p.HasLink = len(xtext.Links(p.Text)) > 0
+	}
+	if err := s.o.Editor.Create(r.Context(), actor, a, p); err != nil {
+		s.apiError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusAccepted, map[string]any{"post": toJSON(p)})
+}
+
+type editRequest struct {
+	Text     *string `json:"text"`
+	At       *string `json:"at"`
+	Priority *int    `json:"priority"`
+}
+
+func (s *Server) apiEdit(w http.ResponseWriter, r *http.Request, actor string) {
+	id, ok := postID(w, r)
+	if !ok {
+		return
+	}
+	var req editRequest
+	if !readJSON(w, r, &req) {
+		return
+	}
+	var c outbox.Change
+	if req.Text != nil {
+		if !checkText(w, *req.Text) {
+			return
+		}
+		c.Text = req.Text
+	}
+	if req.At != nil {
+		at, ok := parseAt(w, *req.At)
+		if !ok {
+			return
+		}
+		c.At = &at
+	}
+	if req.Priority != nil {
+		if *req.Priority < 0 || *req.Priority > 1000 {
+			writeError(w, http.StatusUnprocessableEntity, `"priority" must be between 0 and 1000`)
+			return
+		}
+		c.Priority = req.Priority
+	}
+	if c == (outbox.Change{}) {
+		writeError(w, http.StatusUnprocessableEntity, `give "text", "at" or "priority"`)
+		return
+	}
+	p, err := s.o.Editor.Edit(r.Context(), id, actor, c)
+	if err != nil {
+		s.apiError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"post": toJSON(p)})
+}
+
+func (s *Server) apiAction(w http.ResponseWriter, r *http.Request, actor string) {
+	id, ok := postID(w, r)
+	if !ok {
+		return
+	}
+	actions := map[string]func(context.Context, int64, string) (*news.Post, error){
+		"approve": s.o.Editor.Approve, "reject": s.o.Editor.Reject, "cancel": s.o.Editor.Cancel,
+		"retry": s.o.Editor.Retry, "publish": s.o.Editor.PublishNow,
+	}
+	act, ok := actions[r.PathValue("action")]
+	if !ok {
+		writeError(w, http.StatusNotFound, "no such action: use approve, reject, cancel, retry or publish")
+		return
+	}
+	p, err := act(r.Context(), id, actor)
+	if err != nil {
+		s.apiError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"post": toJSON(p)})
+}
+
+func (s *Server) apiPause(w http.ResponseWriter, r *http.Request, actor string) {
+	if err := s.o.Editor.PauseAll(r.Context(), actor); err != nil {
+		s.apiError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"paused": true})
+}
+
+func (s *Server) apiResume(w http.ResponseWriter, r *http.Request, actor string) {
+	if err := s.o.Editor.ResumeAll(r.Context(), actor); err != nil {
+		s.apiError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"paused": false})
+}
+
+func (s *Server) apiResumeDestination(w http.ResponseWriter, r *http.Request, actor string) {
+	if err := s.o.Editor.ResumeDestination(r.Context(), r.PathValue("name"), actor); err != nil {
+		s.apiError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"destination": r.PathValue("name"), "paused": false})
+}
+
+func (s *Server) apiFeeds(w http.ResponseWriter, r *http.Request) {
+	type feedJSON struct {
+		URL         string `json:"url"`
+		Title       string `json:"title"`
+		LastFetch   string `json:"last_fetch,omitempty"`
+		LastSuccess string `json:"last_success,omitempty"`
+		LastStatus  string `json:"last_status,omitempty"`
+		LastError   string `json:"last_error,omitempty"`
+		Failures    int    `json:"failures"`
+		NextFetch   string `json:"next_fetch,omitempty"`
+		Articles    int    `json:"articles"`
+	}
+	out := []feedJSON{}
+	if s.o.Feeds != nil {
+		counts := map[string]int{}
+		if all, err := s.o.Store.Feeds(r.Context()); err == nil {
+			for _, f := range all {
+				counts[f.URL] = f.Articles
+			}
+		}
+		for _, f := range s.o.Feeds.Feeds() {
+			out = append(out, feedJSON{f.URL, f.Title, rfc3339(f.LastFetch), rfc3339(f.LastSuccess), f.LastStatus, f.LastError,
+				f.Failures, rfc3339(f.NextFetch), counts[f.URL]})
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"feeds": out})
+}
+
+func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) {
+	log, err := s.o.Store.AuditLog(r.Context(), 200)
+	if err != nil {
+		s.apiError(w, err)
+		return
+	}
+	type entry struct {
+		At     string `json:"at"`
+		Actor  string `json:"actor"`
+		Action string `json:"action"`
+		PostID int64  `json:"post_id,omitempty"`
+		Detail string `json:"detail,omitempty"`
+	}
+	out := make([]entry, 0, len(log))
+	for _, e := range log {
+		out = append(out, entry{rfc3339(e.At), e.Actor, e.Action, e.PostID, e.Detail})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"audit": out})
 }

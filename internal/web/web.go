@@ -51,7 +51,31 @@ type Options struct {
 	Tokens map[string]string
 	// Preview writes the post herald would make for a URL.
 	Preview func(ctx context.Context, url string) (string, error)
+	// FromURL reads an article an editor gives and writes its post.
+	FromURL func(ctx context.Context, url string) (*news.Article, string, error)
+	// Editor carries out editors' actions.
+	Editor Editor
+	// OpenEditing lets anyone act without a token (the demo only).
+	OpenEditing bool
 }
+
+// Editor is what editors can do to posts and to the bot.
+type Editor interface {
+	Approve(ctx context.Context, id int64, actor string) (*news.Post, error)
+	Reject(ctx context.Context, id int64, actor string) (*news.Post, error)
+	Cancel(ctx context.Context, id int64, actor string) (*news.Post, error)
+	Retry(ctx context.Context, id int64, actor string) (*news.Post, error)
+	PublishNow(ctx context.Context, id int64, actor string) (*news.Post, error)
+	Edit(ctx context.Context, id int64, actor string, c outbox.Change) (*news.Post, error)
+	Create(ctx context.Context, actor string, a *news.Article, p *news.Post) error
+	PauseAll(ctx context.Context, actor string) error
+	ResumeAll(ctx context.Context, actor string) error
+	Paused(ctx context.Context) (bool, error)
+	ResumeDestination(ctx context.Context, name, actor string) error
+	Destinations() []string
+}
+
+var _ Editor = (*outbox.Dispatcher)(nil)
 
 // Server is herald's HTTP handler.
 type Server struct {
@@ -59,6 +83,7 @@ type Server struct {
 	mux      *http.ServeMux
 	pages    *template.Template
 	stopping atomic.Bool
+	failures failureLimit
 }
 
 // New builds the server's routes.

@@ -70,14 +70,23 @@ func (s *DB) AddArticle(ctx context.Context, a *news.Article, posts ...*news.Pos
 
 // Article returns one article.
 func (s *DB) Article(ctx context.Context, id int64) (*news.Article, error) {
+	return s.article(ctx, "id = $1", id)
+}
+
+// ArticleByKey finds an article by its URL key.
+func (s *DB) ArticleByKey(ctx context.Context, key string) (*news.Article, error) {
+	return s.article(ctx, "url_key = $1", key)
+}
+
+func (s *DB) article(ctx context.Context, where string, arg any) (*news.Article, error) {
 	var a news.Article
 	var feedID pgtype.Int8
 	var published, seen pgtype.Timestamptz
 	err := s.pool.QueryRow(ctx, `SELECT id, feed_id, guid, url, url_key, title, summary, author, categories,
-		image_url, published_at, seen_at FROM articles WHERE id = $1`, id).Scan(&a.ID, &feedID, &a.GUID, &a.URL, &a.Key,
+		image_url, published_at, seen_at FROM articles WHERE `+where, arg).Scan(&a.ID, &feedID, &a.GUID, &a.URL, &a.Key,
 		&a.Title, &a.Summary, &a.Author, &a.Categories, &a.ImageURL, &published, &seen)
 	if err != nil {
-		return nil, fmt.Errorf("store: article %d: %w", id, notFound(err))
+		return nil, fmt.Errorf("store: article %v: %w", arg, notFound(err))
 	}
 	a.FeedID = feedID.Int64
 	a.Published, a.Seen = fromTS(published), fromTS(seen)

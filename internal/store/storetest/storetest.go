@@ -32,6 +32,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Published", testPublished},
 		{"ClaimMinPriority", testClaimMinPriority},
 		{"Destinations", testDestinations},
+		{"Audit", testAudit},
+		{"ArticleByKey", testArticleByKey},
 		{"ListAndCount", testListAndCount},
 	}
 	for _, tc := range tests {
@@ -422,5 +424,33 @@ func testListAndCount(t *testing.T, s store.Store) {
 	list, _ = s.Posts(ctx, store.PostFilter{Destination: "x", SortBefore: t0.Add(90 * time.Second)})
 	if len(list) != 2 {
 		t.Errorf("SortBefore kept %d posts, want 2", len(list))
+	}
+}
+
+func testAudit(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	for i, a := range []string{"sign-in", "approve", "pause"} {
+		if err := s.AddAudit(ctx, store.AuditEntry{At: t0.Add(time.Duration(i) * time.Minute), Actor: "ana", Action: a, PostID: int64(i), Detail: "d"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	log, err := s.AuditLog(ctx, 2)
+	if err != nil || len(log) != 2 || log[0].Action != "pause" || log[0].PostID != 2 || !log[0].At.Equal(t0.Add(2*time.Minute)) || log[1].Actor != "ana" {
+		t.Errorf("AuditLog = %+v, %v", log, err)
+	}
+}
+
+func testArticleByKey(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	a := article(0, 7)
+	if _, err := s.AddArticle(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.ArticleByKey(ctx, a.Key)
+	if err != nil || got.ID != a.ID || got.FeedID != 0 {
+		t.Errorf("ArticleByKey = %+v, %v", got, err)
+	}
+	if _, err := s.ArticleByKey(ctx, "nope"); !errors.Is(err, news.ErrNotFound) {
+		t.Errorf("missing key: %v", err)
 	}
 }

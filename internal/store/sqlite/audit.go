@@ -1,0 +1,47 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/heraldhq/herald/internal/store"
+)
+
+// AddAudit records an action.
+func (s *DB) AddAudit(ctx context.Context, e store.AuditEntry) error {
+	var post any
+	if e.PostID != 0 {
+		post = e.PostID
+	}
+	if _, err := s.db.ExecContext(ctx, `INSERT INTO audit (at, actor, action, post_id, detail) VALUES (?, ?, ?, ?, ?)`,
+		e.At.UnixMilli(), e.Actor, e.Action, post, e.Detail); err != nil {
+		return fmt.Errorf("store: audit: %w", err)
+	}
+	return nil
+}
+
+// AuditLog lists the newest actions first.
+func (s *DB) AuditLog(ctx context.Context, limit int) ([]store.AuditEntry, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT at, actor, action, post_id, detail FROM audit ORDER BY at DESC, id DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: audit log: %w", err)
+	}
+	defer rows.Close()
+	var out []store.AuditEntry
+	for rows.Next() {
+		var e store.AuditEntry
+		var at int64
+		var post sql.NullInt64
+		if err := rows.Scan(&at, &e.Actor, &e.Action, &post, &e.Detail); err != nil {
+			return nil, fmt.Errorf("store: audit log: %w", err)
+		}
+		e.At, e.PostID = time.UnixMilli(at).UTC(), post.Int64
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
