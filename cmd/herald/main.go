@@ -5,6 +5,7 @@
 //	herald demo     the whole pipeline with no setup: a demo newsroom, the
 //	                local timeline and the dashboard
 //	herald preview URL  print the post herald would write for an article
+//	herald post, queue, pause, resume  act on a running herald over its API
 //	herald healthcheck  exit 0 when the herald on HERALD_LISTEN is alive
 //	herald version  print the version
 package main
@@ -31,6 +32,12 @@ Usage:
   herald run        watch the feeds and post (configured with HERALD_* variables)
   herald demo       run a demo newsroom with the dashboard, no setup needed
   herald preview URL  print the post herald would write for an article, with its length
+
+Talking to a running herald (HERALD_API_URL, HERALD_API_TOKEN):
+  herald post URL [--text TEXT] [--at TIME]   queue a post (or: herald post --text TEXT)
+  herald queue      list what is waiting to be posted
+  herald pause      pause posting to every destination
+  herald resume     resume posting
   herald healthcheck  exit 0 if the herald on HERALD_LISTEN answers /healthz, else 1
   herald version    print the version
 
@@ -65,6 +72,8 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 	case "help", "--help", "-h":
 		fmt.Fprint(stdout, usage)
 		return exitOK
+	case "post", "queue", "pause", "resume":
+		return runClient(ctx, args, environ, stdout, stderr)
 	case "run", "demo", "healthcheck", "preview":
 	default:
 		fmt.Fprintf(stderr, "herald: unknown command %q\n\n%s", args[0], usage)

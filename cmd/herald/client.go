@@ -1,0 +1,223 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// The commands that talk to a running herald over its API: herald post,
+// queue, pause and resume. They read HERALD_API_URL and HERALD_API_TOKEN
+// (or HERALD_API_TOKEN_FILE).
+
+// Exit codes of the client commands, for scripts.
+const (
+	exitRefused = 3 // herald understood the request and refused it (401, 403, 404, 409, 429)
+)
+
+type client struct {
+	base   string
+	token  string
+	http   *http.Client
+	stdout io.Writer
+}
+
+func newClient(environ []string, stdout io.Writer) (*client, error) {
+	env := map[string]string{}
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			env[k] = v
+		}
+	}
+	c := &client{base: strings.TrimSuffix(env["HERALD_API_URL"], "/"), token: env["HERALD_API_TOKEN"],
+		http: &http.Client{Timeout: 60 * time.Second}, stdout: stdout}
+	if c.base == "" {
+		c.base = "http://127.0.0.1:8080"
+	}
+	if !strings.HasPrefix(c.base, "http://") && !strings.HasPrefix(c.base, "https://") {
+		return nil, fmt.Errorf("HERALD_API_URL: %q is not an http(s) URL", c.base)
+	}
+	if f := env["HERALD_API_TOKEN_FILE"]; f != "" && c.token == "" {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("HERALD_API_TOKEN_FILE: %v", err)
+		}
+		c.token = strings.TrimSpace(string(b))
+	}
+	return c, nil
+}
+
+// apiError is an answer other than 2xx.
+type apiError struct {
+	status int
+	msg    string
+}
+
+func (e *apiError) Error() string { return fmt.Sprintf("herald answered %d: %s", e.status, e.msg) }
+
+func (c *client) do(ctx context.Context, method, path string, body, out any) error {
+	var r io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
+		r = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, r)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return fmt.Errorf("cannot reach herald at %s (set HERALD_API_URL): %w", c.base, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode/100 != 2 {
+		var e struct{ Error string }
+		if json.Unmarshal(b, &e) != nil || e.Error == "" {
+			e.Error = http.StatusText(resp.StatusCode)
+		}
+		return &apiError{status: resp.StatusCode, msg: e.Error}
+	}
+	if out != nil {
+		return json.Unmarshal(b, out)
+	}
+	return nil
+}
+
+type clientPost struct {
+	ID          int64  `json:"id"`
+	Destination string `json:"destination"`
+	Text        string `json:"text"`
+	Status      string `json:"status"`
+	NotBefore   string `json:"not_before"`
+	LastError   string `json:"last_error"`
+}
+
+// runClient runs one client command and returns its exit code.
+func runClient(ctx context.Context, args, environ []string, stdout, stderr io.Writer) int {
+	c, err := newClient(environ, stdout)
+	if err != nil {
+		fmt.Fprintf(stderr, "herald: %v\n", err)
+		return exitConfig
+	}
+	name := args[0]
+	err = func() error {
+		switch name {
+		case "post":
+			return c.post(ctx, args[1:], stderr)
+		case "queue":
+			if len(args) > 1 {
+				return usageError("usage: herald queue")
+			}
+			return c.queue(ctx)
+		case "pause", "resume":
+			if len(args) > 1 {
+				return usageError("usage: herald " + name)
+			}
+			if err := c.do(ctx, http.MethodPost, "/api/v1/"+name, nil, nil); err != nil {
+				return err
+			}
+			if name == "pause" {
+				fmt.Fprintln(c.stdout, "Automatic posting is paused for every destination; herald resume restarts it.")
+			} else {
+				fmt.Fprintln(c.stdout, "Posting resumed.")
+			}
+			return nil
+		}
+		return usageError("unknown command " + name)
+	}()
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "herald %s: %v\n", name, err)
+	switch e := err.(type) {
+	case usageError:
+		return exitConfig
+	case *apiError:
+		switch {
+		case e.status == http.StatusBadRequest || e.status == http.StatusUnprocessableEntity:
+			return exitConfig
+		case e.status/100 == 4:
+			return exitRefused
+		}
+	}
+	return exitFail
+}
+
+type usageError string
+
+func (u usageError) Error() string { return string(u) }
+
+func (c *client) post(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("post", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	text := fs.String("text", "", "the post's text (instead of herald's own, or alone for a post without a URL)")
+	at := fs.String("at", "", "when to post, RFC 3339 (2026-11-25T18:30:00Z); default now")
+	// Flags may come before or after the URL.
+	var url string
+	rest := args
+	for len(rest) > 0 {
+		if err := fs.Parse(rest); err != nil {
+			return usageError("usage: herald post [URL] [--text TEXT] [--at TIME]")
+		}
+		rest = fs.Args()
+		if len(rest) > 0 {
+			if url != "" {
+				return usageError("usage: herald post [URL] [--text TEXT] [--at TIME]: one URL at a time")
+			}
+			url, rest = rest[0], rest[1:]
+		}
+	}
+	if url == "" && *text == "" {
+		return usageError("usage: herald post URL [--text TEXT] [--at TIME], or herald post --text TEXT")
+	}
+	var out struct{ Post clientPost }
+	if err := c.do(ctx, http.MethodPost, "/api/v1/posts", map[string]string{"url": url, "text": *text, "at": *at}, &out); err != nil {
+		return err
+	}
+	p := out.Post
+	fmt.Fprintf(c.stdout, "Queued post %d for %s at %s:\n\n%s\n", p.ID, p.Destination, p.NotBefore, p.Text)
+	return nil
+}
+
+func (c *client) queue(ctx context.Context) error {
+	var out struct{ Posts []clientPost }
+	if err := c.do(ctx, http.MethodGet, "/api/v1/posts?status=pending,queued,sending,failed", nil, &out); err != nil {
+		return err
+	}
+	if len(out.Posts) == 0 {
+		fmt.Fprintln(c.stdout, "Nothing is waiting to be posted.")
+		return nil
+	}
+	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tSTATUS\tDESTINATION\tDUE\tTEXT")
+	for _, p := range out.Posts {
+		text := strings.Join(strings.Fields(p.Text), " ")
+		if r := []rune(text); len(r) > 60 {
+			text = string(r[:59]) + "…"
+		}
+		if p.LastError != "" {
+			text += "  [" + p.LastError + "]"
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", p.ID, p.Status, p.Destination, p.NotBefore, text)
+	}
+	return tw.Flush()
+}

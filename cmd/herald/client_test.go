@@ -1,0 +1,67 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestClientCommands drives a running herald through herald post, queue,
+// pause and resume, as a script would.
+func TestClientCommands(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	const token = "editor-token-for-tests-0123"
+	startHerald(t, []string{
+		"HERALD_DATABASE=" + filepath.Join(t.TempDir(), "h.db"),
+		"HERALD_LISTEN=" + addr,
+		"HERALD_EDITOR_TOKENS=ana:" + token,
+		"HERALD_MIN_POST_INTERVAL=1h",
+	})
+	client := []string{"HERALD_API_URL=http://" + addr, "HERALD_API_TOKEN=" + token}
+	cli := func(env []string, args ...string) (int, string, string) {
+		var out, errb bytes.Buffer
+		code := run(context.Background(), args, env, &out, &errb)
+		return code, out.String(), errb.String()
+	}
+	waitFor(t, "herald to listen", 10*time.Second, func() bool {
+		code, _, _ := cli(client, "queue")
+		return code == 0
+	})
+
+	code, out, errs := cli(client, "post", "--text", "Roads closed on Friday for the half-marathon", "--at", "2030-05-01T07:00:00Z")
+	if code != 0 || !strings.Contains(out, "Queued post") || !strings.Contains(out, "2030-05-01T07:00:00Z") {
+		t.Errorf("post: %d %q %q", code, out, errs)
+	}
+	code, out, _ = cli(client, "queue")
+	if code != 0 || !strings.Contains(out, "Roads closed on Friday") || !strings.Contains(out, "queued") {
+		t.Errorf("queue: %d %q", code, out)
+	}
+	if code, out, _ = cli(client, "pause"); code != 0 || !strings.Contains(out, "paused") {
+		t.Errorf("pause: %d %q", code, out)
+	}
+	if code, _, _ = cli(client, "resume"); code != 0 {
+		t.Errorf("resume: %d", code)
+	}
+	// Exit codes scripts can use.
+	if code, _, errs = cli(client, "post", "--text", strings.Repeat("long ", 80)); code != 2 || !strings.Contains(errs, "limit is 280") {
+		t.Errorf("over the limit: %d %q", code, errs)
+	}
+	if code, _, errs = cli([]string{"HERALD_API_URL=http://" + addr, "HERALD_API_TOKEN=wrong-token-0123456789"}, "pause"); code != 3 || !strings.Contains(errs, "401") {
+		t.Errorf("wrong token: %d %q", code, errs)
+	}
+	if code, _, errs = cli([]string{"HERALD_API_URL=http://127.0.0.1:1"}, "queue"); code != 1 || !strings.Contains(errs, "cannot reach herald") {
+		t.Errorf("no herald: %d %q", code, errs)
+	}
+	if code, _, _ = cli(client, "post"); code != 2 {
+		t.Errorf("post without arguments: %d", code)
+	}
+}
