@@ -6,24 +6,72 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 )
 
-// buildHerald compiles the herald binary once for tests that need a real process.
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// buildHerald compiles the herald binary, once per test run, for tests
+// that need a real process.
 func buildHerald(t *testing.T) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds and runs the herald binary; skipped with -short")
 	}
-	bin := filepath.Join(t.TempDir(), "herald")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
-	cmd.Stderr = os.Stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("go build: %v", err)
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "herald-test-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "herald")
+		cmd := exec.Command("go", "build", "-o", binPath, ".")
+		cmd.Stderr = os.Stderr
+		buildErr = cmd.Run()
+	})
+	if buildErr != nil {
+		t.Fatalf("go build: %v", buildErr)
 	}
-	return bin
+	return binPath
+}
+
+// TestSIGHUPReloadsFeeds: a feed added to HERALD_FEEDS_FILE is polled after
+// SIGHUP, without a restart.
+func TestSIGHUPReloadsFeeds(t *testing.T) {
+	bin := buildHerald(t)
+	a, b := newNewsroom(t), newNewsroom(t)
+	list := filepath.Join(t.TempDir(), "feeds.txt")
+	if err := os.WriteFile(list, []byte("# our feeds\n"+a.srv.URL+"/feed\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	log := &syncBuffer{}
+	cmd := exec.Command(bin, "run")
+	cmd.Env = []string{"HERALD_FEEDS_FILE=" + list, "HERALD_DATABASE=" + filepath.Join(t.TempDir(), "h.db"),
+		"HERALD_POLL_INTERVAL=1s", "HERALD_LISTEN=127.0.0.1:0"}
+	cmd.Stdout, cmd.Stderr = log, log
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() }()
+	waitFor(t, "the first feed", 15*time.Second, func() bool { return a.requests.Load() >= 1 })
+	if err := os.WriteFile(list, []byte(a.srv.URL+"/feed\n"+b.srv.URL+"/feed\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if b.requests.Load() != 0 {
+		t.Fatal("the second feed was read before the reload")
+	}
+	cmd.Process.Signal(syscall.SIGHUP)
+	waitFor(t, "the added feed after SIGHUP", 15*time.Second, func() bool { return b.requests.Load() >= 1 })
+	if !strings.Contains(log.String(), "feed list reloaded") {
+		t.Errorf("no log line for the reload:\n%s", log)
+	}
 }
 
 // TestCrashMidPublish: herald is killed with SIGKILL while X holds its call.
@@ -108,4 +156,12 @@ func TestCrashMidPublish(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Errorf("herald did not exit within 10s of SIGTERM")
 	}
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binPath != "" {
+		os.RemoveAll(filepath.Dir(binPath))
+	}
+	os.Exit(code)
 }

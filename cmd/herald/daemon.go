@@ -9,8 +9,10 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/signal"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/heraldhq/herald/internal/compose"
@@ -153,6 +155,7 @@ func runDaemon(ctx context.Context, cfg *config.Config, log *slog.Logger, o daem
 	var wg sync.WaitGroup
 	wg.Go(func() { poller.Run(work) })
 	wg.Go(func() { disp.Run(work) })
+	wg.Go(func() { reloadOnHangup(work, cfg, poller, log) })
 
 	select {
 	case <-ctx.Done():
@@ -205,6 +208,31 @@ func openStore(ctx context.Context, cfg *config.Config) (store.Store, error) {
 		return postgres.Open(ctx, cfg.Database)
 	}
 	return sqlite.Open(ctx, cfg.Database)
+}
+
+// reloadOnHangup rereads the feed list when herald gets SIGHUP, so that
+// feeds can be added or removed without a restart. A list that does not
+// read keeps the old one.
+func reloadOnHangup(ctx context.Context, cfg *config.Config, poller *source.Poller, log *slog.Logger) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+		}
+		feeds, err := feedList(cfg)
+		if err == nil {
+			err = poller.SetFeeds(ctx, feeds)
+		}
+		if err != nil {
+			log.Error("feed list not reloaded; keeping the old one", "err", err)
+			continue
+		}
+		log.Info("feed list reloaded", "feeds", len(feeds))
+	}
 }
 
 // feedList is HERALD_FEEDS followed by the feeds in HERALD_FEEDS_FILE.

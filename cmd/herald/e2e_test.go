@@ -432,3 +432,43 @@ func TestPreview(t *testing.T) {
 		t.Errorf("private URL: exit %d, %q", code, errb.String())
 	}
 }
+
+func TestCheck(t *testing.T) {
+	room := newNewsroom(t)
+	room.add("a", "Story A", time.Now())
+	_, xsrv := fakeX(t)
+	env := func(secret string, feeds ...string) []string {
+		return []string{
+			"HERALD_FEEDS=" + strings.Join(feeds, ","),
+			"HERALD_DATABASE=" + filepath.Join(t.TempDir(), "h.db"),
+			"HERALD_X_API_URL=" + xsrv.URL,
+			"HERALD_X_CONSUMER_KEY=" + ck, "HERALD_X_CONSUMER_SECRET=" + secret,
+			"HERALD_X_ACCESS_TOKEN=" + at, "HERALD_X_ACCESS_SECRET=" + as,
+		}
+	}
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"check"}, env(cs, room.srv.URL+"/feed"), &out, &errb); code != 0 {
+		t.Errorf("good setup: exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	for _, want := range []string{"ok   configuration", "ok   database", "ok   X (v2): the credentials belong to @valleycourier", `ok   feed ` + room.srv.URL + `/feed: "Valley Courier", 1 entries`} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("check output lacks %q:\n%s", want, out.String())
+		}
+	}
+	out.Reset()
+	code := run(context.Background(), []string{"check"}, env("wrong-secret", room.srv.URL+"/feed", "http://127.0.0.1:1/feed"), &out, &errb)
+	if code != 1 {
+		t.Errorf("bad credentials: exit %d", code)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	var fails []string
+	for _, l := range lines {
+		if strings.HasPrefix(l, "FAIL") {
+			fails = append(fails, l)
+		}
+	}
+	if len(fails) != 2 || !strings.Contains(fails[0], "X (v2)") || !strings.Contains(fails[1], "feed http://127.0.0.1:1/feed") ||
+		strings.Contains(out.String(), "wrong-secret") {
+		t.Errorf("want FAIL lines for X and the unreachable feed, without the secret:\n%s", out.String())
+	}
+}

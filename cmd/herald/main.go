@@ -6,6 +6,7 @@
 //	                local timeline and the dashboard
 //	herald preview URL  print the post herald would write for an article
 //	herald post, queue, pause, resume  act on a running herald over its API
+//	herald check    prove a configuration before deploying it
 //	herald healthcheck  exit 0 when the herald on HERALD_LISTEN is alive
 //	herald version  print the version
 package main
@@ -38,6 +39,7 @@ Talking to a running herald (HERALD_API_URL, HERALD_API_TOKEN):
   herald queue      list what is waiting to be posted
   herald pause      pause posting to every destination
   herald resume     resume posting
+  herald check      check the configuration, the database, X's credentials and every feed
   herald healthcheck  exit 0 if the herald on HERALD_LISTEN answers /healthz, else 1
   herald version    print the version
 
@@ -74,7 +76,7 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 		return exitOK
 	case "post", "queue", "pause", "resume":
 		return runClient(ctx, args, environ, stdout, stderr)
-	case "run", "demo", "healthcheck", "preview":
+	case "run", "demo", "healthcheck", "preview", "check":
 	default:
 		fmt.Fprintf(stderr, "herald: unknown command %q\n\n%s", args[0], usage)
 		return exitConfig
@@ -90,12 +92,21 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 	}
 	cfg, err := config.Load(environ)
 	if err != nil {
+		if args[0] == "check" {
+			fmt.Fprintf(stdout, "FAIL configuration: %v\n", err)
+		}
 		fmt.Fprintf(stderr, "herald: %v\n", err)
 		return exitConfig
 	}
 	if args[0] == "healthcheck" {
 		if err := healthcheck(ctx, cfg.Listen, stdout); err != nil {
 			fmt.Fprintf(stderr, "herald healthcheck: %v\n", err)
+			return exitFail
+		}
+		return exitOK
+	}
+	if args[0] == "check" {
+		if !check(ctx, cfg, stdout) {
 			return exitFail
 		}
 		return exitOK

@@ -71,10 +71,15 @@ func (p *Publisher) observe(h http.Header) {
 // resets. which names the 24-hour limit that decided, for the reason.
 func (p *Publisher) rateLimitedUntil(h http.Header) (until time.Time, which string) {
 	now := p.now()
-	if t, ok := epochHeader(h, "x-rate-limit-reset"); ok && t.After(now) {
+	reset, hasReset := epochHeader(h, "x-rate-limit-reset")
+	if t, ok := retryAfter(h, now); hasReset && reset.After(now) {
+		until = reset
+	} else if ok {
 		until = t
-	} else if t, ok := retryAfter(h, now); ok {
-		until = t
+	} else if hasReset {
+		// The window has already reset, or the clocks disagree by a little:
+		// try again shortly rather than sit out a whole window.
+		until = now.Add(pastResetWait)
 	} else {
 		until = now.Add(defaultRateWait)
 	}

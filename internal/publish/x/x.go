@@ -40,6 +40,7 @@ const (
 	maxBody = 1 << 20
 	// defaultRateWait is X's rate-limit window, used when a 429 names no reset.
 	defaultRateWait = 15 * time.Minute
+	pastResetWait   = 5 * time.Second
 )
 
 // Options configure a Publisher. The credentials are the four values of an

@@ -422,6 +422,7 @@ func TestRateLimitWithoutReset(t *testing.T) {
 		{"retry-after seconds", http.Header{"Retry-After": {"120"}}, now.Add(2 * time.Minute)},
 		{"retry-after date", http.Header{"Retry-After": {now.Add(time.Hour).Format(http.TimeFormat)}}, now.Add(time.Hour)},
 		{"reset already past", http.Header{"X-Rate-Limit-Reset": {strconv.FormatInt(now.Add(-time.Minute).Unix(), 10)}, "Retry-After": {"30"}}, now.Add(30 * time.Second)},
+		{"reset already past, no Retry-After", http.Header{"X-Rate-Limit-Reset": {strconv.FormatInt(now.Add(-time.Second).Unix(), 10)}}, now.Add(5 * time.Second)},
 		{"nothing", http.Header{}, now.Add(15 * time.Minute)},
 		{"garbage", http.Header{"X-Rate-Limit-Reset": {"soon"}, "Retry-After": {"later"}}, now.Add(15 * time.Minute)},
 	}
