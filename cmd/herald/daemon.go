@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/rand"
 	"context"
 	"errors"
 	"fmt"
@@ -97,7 +98,7 @@ func runDaemon(ctx context.Context, cfg *config.Config, log *slog.Logger, o daem
 	poller := &source.Poller{
 		Store: st, Fetcher: fetcher, Handler: ing,
 		Interval: cfg.PollInterval, Workers: cfg.PollWorkers,
-		Log: log, Observe: metrics.ObserveFetch,
+		Log: log, Observe: metrics.ObserveFetch, Owner: processName(),
 	}
 	if err := poller.SetFeeds(ctx, feeds); err != nil {
 		return err
@@ -191,6 +192,16 @@ func quietHours(cfg *config.Config) *outbox.QuietHours {
 		return nil
 	}
 	return &outbox.QuietHours{From: cfg.QuietHours.From, To: cfg.QuietHours.To, Location: cfg.Timezone.Location}
+}
+
+// processName names this process in feed leases: host, pid and a random
+// part, so that a restarted process never mistakes a dead one's lease for
+// its own.
+func processName() string {
+	host, _ := os.Hostname()
+	var b [4]byte
+	rand.Read(b[:])
+	return fmt.Sprintf("%s-%d-%x", host, os.Getpid(), b)
 }
 
 // redactURL hides the password of a database URL.

@@ -223,7 +223,14 @@ func (d *Dispatcher) stepDestination(ctx context.Context, pub Publisher) (time.T
 		if !lim.wait.IsZero() {
 			return lim.wait, nil
 		}
-		post, err := d.store.ClaimPost(ctx, name, now, d.o.Lease, lim.minPriority)
+		// The spacing and the daily cap are checked by the store in the
+		// claim's transaction, so that replicas sharing a database keep them.
+		rules := store.ClaimRules{MinPriority: lim.minPriority, MinInterval: d.o.MinInterval, DailyCap: d.o.DailyCap}
+		post, err := d.store.ClaimPost(ctx, name, now, d.o.Lease, rules)
+		var limited *store.Limited
+		if errors.As(err, &limited) {
+			return limited.Until, nil
+		}
 		if errors.Is(err, news.ErrNotFound) {
 			next, err := d.store.NextDue(ctx, name)
 			if err == nil && !next.IsZero() && !lim.quietUntil.IsZero() {
@@ -262,7 +269,8 @@ type limit struct {
 }
 
 // limits works out what holds dest back now: a pause, a rate limit, the
-// spacing, the daily cap, the monthly budget and quiet hours.
+// monthly budget and quiet hours. (The spacing and the daily cap are the
+// claim's.)
 func (d *Dispatcher) limits(ctx context.Context, name string, now time.Time) (limit, error) {
 	var lim limit
 	dest, err := d.store.Destination(ctx, name)
@@ -275,20 +283,6 @@ func (d *Dispatcher) limits(ctx context.Context, name string, now time.Time) (li
 	}
 	if dest.WaitUntil.After(now) {
 		lim.wait = dest.WaitUntil
-		return lim, nil
-	}
-	day, err := d.store.Published(ctx, name, now.Add(-24*time.Hour))
-	if err != nil {
-		return lim, err
-	}
-	if d.o.MinInterval > 0 && !day.Last.IsZero() && now.Before(day.Last.Add(d.o.MinInterval)) {
-		lim.wait = day.Last.Add(d.o.MinInterval)
-		return lim, nil
-	}
-	if d.o.DailyCap > 0 && day.Count >= d.o.DailyCap {
-		// The window rolls: a place frees up when the oldest post in it
-		// turns 24 hours old.
-		lim.wait = day.Oldest.Add(24 * time.Hour)
 		return lim, nil
 	}
 	if cost, ok := d.o.Costs[name]; ok && cost.MonthlyBudget > 0 {

@@ -28,7 +28,14 @@ type Handler interface {
 type FeedStore interface {
 	EnsureFeed(ctx context.Context, url string) (*store.Feed, error)
 	SaveFeedState(ctx context.Context, f *store.Feed) error
+	LeaseFeed(ctx context.Context, id int64, owner string, now, until time.Time) (*store.Feed, bool, error)
+	RenewFeedLeases(ctx context.Context, owner string, now, until time.Time) error
 }
+
+// DefaultLease is how long a poller holds a feed it is fetching; it renews
+// the lease while the work lasts, so a replica that dies loses its feeds to
+// the others within this time.
+const DefaultLease = 30 * time.Second
 
 // Fetch results, for metrics and the dashboard.
 const (
@@ -52,6 +59,11 @@ type Poller struct {
 	Log        *slog.Logger
 	// Observe, when set, is told the result of every fetch.
 	Observe func(feedURL, result string, d time.Duration)
+	// Owner names this process in feed leases, so that several replicas
+	// sharing a database poll each feed once between them.
+	Owner string
+	// Lease is how long a feed lease lasts (default DefaultLease).
+	Lease time.Duration
 
 	mu       sync.Mutex
 	feeds    []*store.Feed
@@ -128,6 +140,8 @@ func (p *Poller) Run(ctx context.Context) error {
 	sem := make(chan struct{}, max(p.Workers, 1))
 	var wg sync.WaitGroup
 	defer wg.Wait()
+	renew := time.NewTicker(p.lease() / 3)
+	defer renew.Stop()
 	for {
 		next := p.now().Add(time.Second)
 		for _, f := range p.due(&next) {
@@ -140,7 +154,7 @@ func (p *Poller) Run(ctx context.Context) error {
 			wg.Add(1)
 			go func() {
 				defer func() { <-sem; p.release(f); wg.Done() }()
-				p.poll(ctx, f)
+				p.poll(ctx, f, true)
 			}()
 		}
 		timer := time.NewTimer(time.Until(next))
@@ -148,6 +162,11 @@ func (p *Poller) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			timer.Stop()
 			return nil
+		case <-renew.C:
+			now := p.now()
+			if err := p.Store.RenewFeedLeases(ctx, p.Owner, now, now.Add(p.lease())); err != nil {
+				p.log().Error("renewing feed leases failed", "err", err)
+			}
 		case <-wake:
 		case <-timer.C:
 		}
@@ -197,19 +216,48 @@ func (p *Poller) PollAll(ctx context.Context) {
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			p.poll(ctx, f)
+			p.poll(ctx, f, false)
 		}()
 	}
 	wg.Wait()
 }
 
+func (p *Poller) lease() time.Duration {
+	if p.Lease > 0 {
+		return p.Lease
+	}
+	return DefaultLease
+}
+
 // poll fetches one feed and records the outcome. The feed's fields are
-// updated in place under the poller's lock.
-func (p *Poller) poll(ctx context.Context, f *store.Feed) {
+// updated in place under the poller's lock. With lease, the feed is first
+// leased in the store: when another replica holds it or has just fetched
+// it, poll only takes the stored state.
+func (p *Poller) poll(ctx context.Context, f *store.Feed, lease bool) {
 	start := p.now()
 	p.mu.Lock()
 	st := *f
 	p.mu.Unlock()
+	if lease {
+		cur, ok, err := p.Store.LeaseFeed(ctx, st.ID, p.Owner, start, start.Add(p.lease()))
+		if err != nil {
+			if ctx.Err() == nil {
+				p.log().Error("leasing feed failed", "feed_url", st.URL, "err", err)
+			}
+			return
+		}
+		if !ok {
+			// Another replica has it, or fetched it since we last looked.
+			if cur.NextFetch.Before(start.Add(time.Second)) {
+				cur.NextFetch = start.Add(time.Second)
+			}
+			p.mu.Lock()
+			*f = *cur
+			p.mu.Unlock()
+			return
+		}
+		st = *cur
+	}
 
 	result, retryAfter, err := p.fetchAndHandle(ctx, &st)
 	if ctx.Err() != nil && err != nil {

@@ -178,3 +178,45 @@ func peakRSS() int64 {
 	}
 	return 0
 }
+
+// Two pollers sharing a store (two replicas) fetch a due feed once between them.
+func TestLeasesShareFeedsBetweenReplicas(t *testing.T) {
+	var requests atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		w.Write([]byte(`<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>`))
+	}))
+	defer srv.Close()
+	a := newPoller(t, &countingHandler{}, 2)
+	// The same store, another process.
+	b := &Poller{Store: a.Store, Fetcher: a.Fetcher, Handler: a.Handler, Interval: a.Interval, Workers: 2, Log: a.Log}
+	b.Owner, a.Owner = "replica-b", "replica-a"
+	ctx := context.Background()
+	for _, p := range []*Poller{a, b} {
+		if err := p.SetFeeds(ctx, []string{srv.URL + "/feed"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a.poll(ctx, a.feeds[0], true)
+	b.poll(ctx, b.feeds[0], true)
+	if n := requests.Load(); n != 1 {
+		t.Errorf("%d fetches by two replicas, want 1", n)
+	}
+	if next := b.Feeds()[0].NextFetch; !next.After(time.Now().Add(30 * time.Second)) {
+		t.Errorf("the second replica did not learn the next fetch time: %v", next)
+	}
+	// A lease held by a replica that is still fetching keeps the other out.
+	st := a.Store
+	f := a.Feeds()[0]
+	f.NextFetch = time.Now().Add(-time.Second)
+	if err := st.SaveFeedState(ctx, &f); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := st.LeaseFeed(ctx, f.ID, "replica-a", time.Now(), time.Now().Add(time.Minute)); !ok {
+		t.Fatal("lease not taken")
+	}
+	b.poll(ctx, b.feeds[0], true)
+	if n := requests.Load(); n != 1 {
+		t.Errorf("fetched while another replica held the lease: %d fetches", n)
+	}
+}

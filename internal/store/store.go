@@ -50,6 +50,27 @@ type Usage struct {
 	Last time.Time
 }
 
+// ClaimRules limit what ClaimPost may take.
+type ClaimRules struct {
+	// MinPriority leaves lower-priority posts (during quiet hours).
+	MinPriority int
+	// MinInterval is the least time since the last post published or
+	// being sent to the destination.
+	MinInterval time.Duration
+	// DailyCap is the most posts published or being sent in 24 hours (0: none).
+	DailyCap int
+}
+
+// Limited is ClaimPost's answer when a rule holds posts back until a time.
+type Limited struct {
+	Until time.Time
+	Rule  string
+}
+
+func (l *Limited) Error() string {
+	return "store: " + l.Rule + " holds posts until " + l.Until.UTC().Format(time.RFC3339)
+}
+
 // AllDestinations is the destination name whose pause holds every destination.
 const AllDestinations = "*"
 
@@ -80,8 +101,15 @@ type Store interface {
 	EnsureFeed(ctx context.Context, url string) (*Feed, error)
 	Feed(ctx context.Context, id int64) (*Feed, error)
 	Feeds(ctx context.Context) ([]*Feed, error)
-	// SaveFeedState stores the outcome of a fetch (ETag, times, errors, title).
+	// SaveFeedState stores the outcome of a fetch (ETag, times, errors,
+	// title) and releases the feed's lease.
 	SaveFeedState(ctx context.Context, f *Feed) error
+	// LeaseFeed takes the feed for owner until the given time, when it is due
+	// (NextFetch <= now) and no other owner holds a live lease on it. It
+	// returns the feed as stored, and whether the lease was taken.
+	LeaseFeed(ctx context.Context, id int64, owner string, now, until time.Time) (*Feed, bool, error)
+	// RenewFeedLeases extends owner's live leases until the given time.
+	RenewFeedLeases(ctx context.Context, owner string, now, until time.Time) error
 
 	// ArticleSeen reports whether an article with this (feed, guid) or this
 	// URL key is already recorded.
@@ -102,12 +130,14 @@ type Store interface {
 	CountPosts(ctx context.Context) (map[news.Status]int, error)
 	History(ctx context.Context, postID int64) ([]news.Transition, error)
 
-	// ClaimPost takes the next due post for dest with at least minPriority:
-	// queued with NotBefore <= now, or sending with an expired lease (its
-	// holder died), highest priority first, then oldest. The post moves to
-	// sending with a lease until now+lease and one more attempt;
-	// news.ErrNotFound when none is due.
-	ClaimPost(ctx context.Context, dest string, now time.Time, lease time.Duration, minPriority int) (*news.Post, error)
+	// ClaimPost takes the next due post for dest within the rules: queued
+	// with NotBefore <= now, or sending with an expired lease (its holder
+	// died), highest priority first, then oldest. The post moves to sending
+	// with a lease until now+lease and one more attempt. The rules are
+	// checked in the same transaction, counting posts other processes are
+	// sending, so replicas sharing a database keep them together.
+	// news.ErrNotFound when none is due; *Limited when the rules forbid one now.
+	ClaimPost(ctx context.Context, dest string, now time.Time, lease time.Duration, r ClaimRules) (*news.Post, error)
 	// NextDue returns when the next queued post for dest becomes due (zero
 	// when there is none).
 	NextDue(ctx context.Context, dest string) (time.Time, error)

@@ -75,8 +75,8 @@ func (s *DB) Feeds(ctx context.Context) ([]*store.Feed, error) {
 // SaveFeedState stores what a fetch learned about a feed.
 func (s *DB) SaveFeedState(ctx context.Context, f *store.Feed) error {
 	tag, err := s.pool.Exec(ctx, `UPDATE feeds SET title = $1, etag = $2, last_modified = $3, initialized = $4,
-		last_fetch = $5, last_success = $6, last_status = $7, last_error = $8, failures = $9, next_fetch = $10
-		WHERE id = $11`,
+		last_fetch = $5, last_success = $6, last_status = $7, last_error = $8, failures = $9, next_fetch = $10,
+		lease_owner = '', lease_until = NULL WHERE id = $11`,
 		f.Title, f.ETag, f.LastModified, f.Initialized, at(f.LastFetch), at(f.LastSuccess), f.LastStatus, f.LastError,
 		f.Failures, at(f.NextFetch), f.ID)
 	if err != nil {
@@ -84,6 +84,30 @@ func (s *DB) SaveFeedState(ctx context.Context, f *store.Feed) error {
 	}
 	if tag.RowsAffected() == 0 {
 		return fmt.Errorf("store: save feed %d: %w", f.ID, news.ErrNotFound)
+	}
+	return nil
+}
+
+// LeaseFeed takes a due feed for owner.
+func (s *DB) LeaseFeed(ctx context.Context, id int64, owner string, now, until time.Time) (*store.Feed, bool, error) {
+	tag, err := s.pool.Exec(ctx, `UPDATE feeds SET lease_owner = $1, lease_until = $2
+		WHERE id = $3 AND (next_fetch IS NULL OR next_fetch <= $4)
+		AND (lease_until IS NULL OR lease_until <= $4 OR lease_owner = $1)`, owner, ms(until), id, ms(now))
+	if err != nil {
+		return nil, false, fmt.Errorf("store: lease feed %d: %w", id, err)
+	}
+	f, err := s.Feed(ctx, id)
+	if err != nil {
+		return nil, false, err
+	}
+	return f, tag.RowsAffected() == 1, nil
+}
+
+// RenewFeedLeases extends owner's live leases.
+func (s *DB) RenewFeedLeases(ctx context.Context, owner string, now, until time.Time) error {
+	if _, err := s.pool.Exec(ctx, `UPDATE feeds SET lease_until = $1 WHERE lease_owner = $2 AND lease_until > $3`,
+		ms(until), owner, ms(now)); err != nil {
+		return fmt.Errorf("store: renew feed leases: %w", err)
 	}
 	return nil
 }

@@ -202,7 +202,7 @@ func TestClaimAcrossReplicas(t *testing.T) {
 		for range workers {
 			wg.Go(func() {
 				for {
-					p, err := db.ClaimPost(ctx, "x", now, time.Hour, 0)
+					p, err := db.ClaimPost(ctx, "x", now, time.Hour, store.ClaimRules{})
 					if errors.Is(err, news.ErrNotFound) {
 						return
 					}

@@ -198,9 +198,17 @@ func (s *DB) History(ctx context.Context, postID int64) ([]news.Transition, erro
 // LOCKED passes over rows another claimer (in this process or another) has
 // locked, and rechecks the due condition on rows changed since the query
 // began, so two claimers never take the same post.
-func (s *DB) ClaimPost(ctx context.Context, dest string, now time.Time, lease time.Duration, minPriority int) (*news.Post, error) {
+//
+// The rules are checked under a transaction-scoped advisory lock on the
+// destination, so replicas claiming for one destination take turns and
+// each sees the posts the others took.
+func (s *DB) ClaimPost(ctx context.Context, dest string, now time.Time, lease time.Duration, r store.ClaimRules) (*news.Post, error) {
 	var claimed *news.Post
+	minPriority := r.MinPriority
 	err := s.tx(ctx, func(tx pgx.Tx) error {
+		if err := checkRules(ctx, tx, dest, now, r); err != nil {
+			return err
+		}
 		p, err := scanPost(tx.QueryRow(ctx, `SELECT `+postColumns+` FROM posts
 			WHERE destination = $1 AND status IN ('queued', 'sending') AND priority >= $3
 			AND ((status = 'queued' AND not_before <= $2) OR (status = 'sending' AND lease_until <= $2))
@@ -224,10 +232,46 @@ func (s *DB) ClaimPost(ctx context.Context, dest string, now time.Time, lease ti
 		claimed = p
 		return addEvent(ctx, tx, p.ID, from, news.StatusSending, fmt.Sprintf("%s (attempt %d)", reason, p.Attempts), "dispatcher", now)
 	})
+	var lim *store.Limited
+	if errors.As(err, &lim) {
+		return nil, lim
+	}
 	if err != nil {
 		return nil, fmt.Errorf("store: claim post for %s: %w", dest, err)
 	}
 	return claimed, nil
+}
+
+// checkRules applies the spacing and the daily cap, counting posts being
+// sent (a live lease) as well as those published.
+func checkRules(ctx context.Context, tx pgx.Tx, dest string, now time.Time, r store.ClaimRules) error {
+	if r.MinInterval <= 0 && r.DailyCap <= 0 {
+		return nil
+	}
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('herald-destination:' || $1, 0))`, dest); err != nil {
+		return err
+	}
+	var n int
+	var oldest, last pgtype.Timestamptz
+	err := tx.QueryRow(ctx, `WITH recent AS (
+			SELECT published_at AS t FROM posts WHERE destination = $1 AND status = 'published' AND published_at >= $3
+			UNION ALL SELECT updated_at FROM posts WHERE destination = $1 AND status = 'sending' AND lease_until > $2)
+		SELECT COUNT(*), MIN(t), (SELECT MAX(t) FROM (
+			SELECT MAX(published_at) AS t FROM posts WHERE destination = $1 AND status = 'published'
+			UNION ALL SELECT MAX(updated_at) FROM posts WHERE destination = $1 AND status = 'sending' AND lease_until > $2) l)
+		FROM recent`, dest, ms(now), ms(now.Add(-24*time.Hour))).Scan(&n, &oldest, &last)
+	if err != nil {
+		return err
+	}
+	if r.MinInterval > 0 && last.Valid {
+		if next := fromTS(last).Add(r.MinInterval); next.After(now) {
+			return &store.Limited{Until: next, Rule: "the spacing between posts"}
+		}
+	}
+	if r.DailyCap > 0 && n >= r.DailyCap {
+		return &store.Limited{Until: fromTS(oldest).Add(24 * time.Hour), Rule: "the daily cap"}
+	}
+	return nil
 }
 
 // NextDue returns when the next queued post for dest is due.

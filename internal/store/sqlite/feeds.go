@@ -69,7 +69,8 @@ func (s *DB) Feeds(ctx context.Context) ([]*store.Feed, error) {
 // SaveFeedState stores what a fetch learned about a feed.
 func (s *DB) SaveFeedState(ctx context.Context, f *store.Feed) error {
 	res, err := s.db.ExecContext(ctx, `UPDATE feeds SET title = ?, etag = ?, last_modified = ?, initialized = ?,
-		last_fetch = ?, last_success = ?, last_status = ?, last_error = ?, failures = ?, next_fetch = ? WHERE id = ?`,
+		last_fetch = ?, last_success = ?, last_status = ?, last_error = ?, failures = ?, next_fetch = ?,
+		lease_owner = '', lease_until = NULL WHERE id = ?`,
 		f.Title, f.ETag, f.LastModified, f.Initialized, ms(f.LastFetch), ms(f.LastSuccess), f.LastStatus, f.LastError,
 		f.Failures, ms(f.NextFetch), f.ID)
 	if err != nil {
@@ -77,6 +78,33 @@ func (s *DB) SaveFeedState(ctx context.Context, f *store.Feed) error {
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("store: save feed %d: %w", f.ID, notFound(sql.ErrNoRows))
+	}
+	return nil
+}
+
+// LeaseFeed takes a due feed for owner.
+func (s *DB) LeaseFeed(ctx context.Context, id int64, owner string, now, until time.Time) (*store.Feed, bool, error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE feeds SET lease_owner = ?, lease_until = ?
+		WHERE id = ? AND (next_fetch IS NULL OR next_fetch <= ?)
+		AND (lease_until IS NULL OR lease_until <= ? OR lease_owner = ?)`,
+		owner, until.UnixMilli(), id, now.UnixMilli(), now.UnixMilli(), owner)
+	if err != nil {
+		return nil, false, fmt.Errorf("store: lease feed %d: %w", id, err)
+	}
+	n, _ := res.RowsAffected()
+	f, err := s.Feed(ctx, id)
+	if err != nil {
+		return nil, false, err
+	}
+	return f, n == 1, nil
+}
+
+// RenewFeedLeases extends owner's live leases.
+func (s *DB) RenewFeedLeases(ctx context.Context, owner string, now, until time.Time) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE feeds SET lease_until = ? WHERE lease_owner = ? AND lease_until > ?`,
+		until.UnixMilli(), owner, now.UnixMilli())
+	if err != nil {
+		return fmt.Errorf("store: renew feed leases: %w", err)
 	}
 	return nil
 }

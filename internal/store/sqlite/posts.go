@@ -183,14 +183,18 @@ func (s *DB) History(ctx context.Context, postID int64) ([]news.Transition, erro
 	return out, rows.Err()
 }
 
-// ClaimPost takes the next due post for dest with a lease.
-func (s *DB) ClaimPost(ctx context.Context, dest string, now time.Time, lease time.Duration, minPriority int) (*news.Post, error) {
+// ClaimPost takes the next due post for dest with a lease, within the rules.
+// The transaction is IMMEDIATE (_txlock), so claimers take turns.
+func (s *DB) ClaimPost(ctx context.Context, dest string, now time.Time, lease time.Duration, r store.ClaimRules) (*news.Post, error) {
 	var claimed *news.Post
 	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if err := checkRules(ctx, tx, dest, now, r); err != nil {
+			return err
+		}
 		p, err := scanPost(tx.QueryRowContext(ctx, `SELECT `+postColumns+` FROM posts
 			WHERE destination = ? AND priority >= ?
 			AND ((status = 'queued' AND not_before <= ?) OR (status = 'sending' AND lease_until <= ?))
-			ORDER BY priority DESC, sort_at, id LIMIT 1`, dest, minPriority, now.UnixMilli(), now.UnixMilli()))
+			ORDER BY priority DESC, sort_at, id LIMIT 1`, dest, r.MinPriority, now.UnixMilli(), now.UnixMilli()))
 		if err != nil {
 			return err
 		}
@@ -210,10 +214,42 @@ func (s *DB) ClaimPost(ctx context.Context, dest string, now time.Time, lease ti
 		claimed = p
 		return addEvent(ctx, tx, p.ID, from, news.StatusSending, fmt.Sprintf("%s (attempt %d)", reason, p.Attempts), "dispatcher", now)
 	})
+	var lim *store.Limited
+	if errors.As(err, &lim) {
+		return nil, lim
+	}
 	if err != nil {
 		return nil, fmt.Errorf("store: claim post for %s: %w", dest, notFound(err))
 	}
 	return claimed, nil
+}
+
+// checkRules applies the spacing and the daily cap, counting posts being
+// sent (a live lease) as well as those published.
+func checkRules(ctx context.Context, tx *sql.Tx, dest string, now time.Time, r store.ClaimRules) error {
+	if r.MinInterval <= 0 && r.DailyCap <= 0 {
+		return nil
+	}
+	var n int
+	var oldest, last sql.NullInt64
+	err := tx.QueryRowContext(ctx, `SELECT COUNT(*), MIN(t), (SELECT MAX(t) FROM (
+			SELECT published_at AS t FROM posts WHERE destination = ?1 AND status = 'published'
+			UNION ALL SELECT updated_at FROM posts WHERE destination = ?1 AND status = 'sending' AND lease_until > ?2))
+		FROM (SELECT published_at AS t FROM posts WHERE destination = ?1 AND status = 'published' AND published_at >= ?3
+			UNION ALL SELECT updated_at FROM posts WHERE destination = ?1 AND status = 'sending' AND lease_until > ?2)`,
+		dest, now.UnixMilli(), now.Add(-24*time.Hour).UnixMilli()).Scan(&n, &oldest, &last)
+	if err != nil {
+		return err
+	}
+	if r.MinInterval > 0 && last.Valid {
+		if next := fromMS(last).Add(r.MinInterval); next.After(now) {
+			return &store.Limited{Until: next, Rule: "the spacing between posts"}
+		}
+	}
+	if r.DailyCap > 0 && n >= r.DailyCap {
+		return &store.Limited{Until: fromMS(oldest).Add(24 * time.Hour), Rule: "the daily cap"}
+	}
+	return nil
 }
 
 // NextDue returns when the next queued post for dest is due.

@@ -31,6 +31,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Transitions", testTransitions},
 		{"Published", testPublished},
 		{"ClaimMinPriority", testClaimMinPriority},
+		{"ClaimRules", testClaimRules},
+		{"FeedLeases", testFeedLeases},
 		{"Destinations", testDestinations},
 		{"Audit", testAudit},
 		{"ArticleByKey", testArticleByKey},
@@ -206,7 +208,7 @@ func testClaimOrder(t *testing.T, s store.Store) {
 	now := t0.Add(10 * time.Minute)
 	var order []string
 	for {
-		p, err := s.ClaimPost(ctx, "x", now, time.Minute, 0)
+		p, err := s.ClaimPost(ctx, "x", now, time.Minute, store.ClaimRules{})
 		if errors.Is(err, news.ErrNotFound) {
 			break
 		}
@@ -237,15 +239,15 @@ func testClaimLease(t *testing.T, s store.Store) {
 	if err := s.AddPost(ctx, p); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.ClaimPost(ctx, "x", t0, time.Minute, 0); err != nil {
+	if _, err := s.ClaimPost(ctx, "x", t0, time.Minute, store.ClaimRules{}); err != nil {
 		t.Fatal(err)
 	}
 	// While the lease holds, nobody else gets it.
-	if _, err := s.ClaimPost(ctx, "x", t0.Add(30*time.Second), time.Minute, 0); !errors.Is(err, news.ErrNotFound) {
+	if _, err := s.ClaimPost(ctx, "x", t0.Add(30*time.Second), time.Minute, store.ClaimRules{}); !errors.Is(err, news.ErrNotFound) {
 		t.Errorf("claimed during lease: %v", err)
 	}
 	// Its holder died: once the lease expires the post is taken again.
-	again, err := s.ClaimPost(ctx, "x", t0.Add(2*time.Minute), time.Minute, 0)
+	again, err := s.ClaimPost(ctx, "x", t0.Add(2*time.Minute), time.Minute, store.ClaimRules{})
 	if err != nil {
 		t.Fatalf("not reclaimed after lease expiry: %v", err)
 	}
@@ -274,7 +276,7 @@ func testClaimConcurrent(t *testing.T, s store.Store) {
 		go func() {
 			defer wg.Done()
 			for {
-				p, err := s.ClaimPost(ctx, "x", t0, time.Hour, 0)
+				p, err := s.ClaimPost(ctx, "x", t0, time.Hour, store.ClaimRules{})
 				if errors.Is(err, news.ErrNotFound) {
 					return
 				}
@@ -368,11 +370,11 @@ func testClaimMinPriority(t *testing.T, s store.Store) {
 			t.Fatal(err)
 		}
 	}
-	p, err := s.ClaimPost(ctx, "x", t0, time.Minute, news.PriorityEditor)
+	p, err := s.ClaimPost(ctx, "x", t0, time.Minute, store.ClaimRules{MinPriority: news.PriorityEditor})
 	if err != nil || p.ID != editor.ID {
 		t.Fatalf("claim with min priority: %+v %v", p, err)
 	}
-	if _, err := s.ClaimPost(ctx, "x", t0, time.Minute, news.PriorityEditor); !errors.Is(err, news.ErrNotFound) {
+	if _, err := s.ClaimPost(ctx, "x", t0, time.Minute, store.ClaimRules{MinPriority: news.PriorityEditor}); !errors.Is(err, news.ErrNotFound) {
 		t.Errorf("automatic post claimed under a min priority: %v", err)
 	}
 }
@@ -452,5 +454,72 @@ func testArticleByKey(t *testing.T, s store.Store) {
 	}
 	if _, err := s.ArticleByKey(ctx, "nope"); !errors.Is(err, news.ErrNotFound) {
 		t.Errorf("missing key: %v", err)
+	}
+}
+
+func testClaimRules(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	for i := range 4 {
+		if err := s.AddPost(ctx, queued(fmt.Sprint(i), t0)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rules := store.ClaimRules{MinInterval: time.Minute, DailyCap: 2}
+	first, err := s.ClaimPost(ctx, "x", t0, time.Hour, rules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The post being sent counts for the spacing, before it is published.
+	var lim *store.Limited
+	if _, err := s.ClaimPost(ctx, "x", t0.Add(30*time.Second), time.Hour, rules); !errors.As(err, &lim) || !lim.Until.Equal(t0.Add(time.Minute)) {
+		t.Fatalf("claim within the spacing: %v", err)
+	}
+	if _, err := s.Transition(ctx, first.ID, []news.Status{news.StatusSending}, news.StatusPublished, "", "", t0.Add(10*time.Second), nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ClaimPost(ctx, "x", t0.Add(2*time.Minute), time.Hour, rules); err != nil {
+		t.Fatalf("second claim: %v", err)
+	}
+	// One published and one being sent: the cap of 2 holds until the first
+	// leaves the 24-hour window.
+	if _, err := s.ClaimPost(ctx, "x", t0.Add(time.Hour), time.Hour, rules); !errors.As(err, &lim) || !lim.Until.Equal(t0.Add(24*time.Hour+10*time.Second)) {
+		t.Fatalf("claim over the cap: %v", err)
+	}
+	if _, err := s.ClaimPost(ctx, "x", t0.Add(24*time.Hour+11*time.Second), time.Hour, store.ClaimRules{DailyCap: 2}); err != nil {
+		t.Errorf("claim after the window rolled: %v", err)
+	}
+}
+
+func testFeedLeases(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	f, _ := s.EnsureFeed(ctx, "https://news.example/feed")
+	got, ok, err := s.LeaseFeed(ctx, f.ID, "replica-a", t0, t0.Add(time.Minute))
+	if err != nil || !ok || got.ID != f.ID {
+		t.Fatalf("first lease: %v %v", ok, err)
+	}
+	if _, ok, _ := s.LeaseFeed(ctx, f.ID, "replica-b", t0.Add(30*time.Second), t0.Add(90*time.Second)); ok {
+		t.Fatal("a second replica took a live lease")
+	}
+	if err := s.RenewFeedLeases(ctx, "replica-a", t0.Add(50*time.Second), t0.Add(2*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := s.LeaseFeed(ctx, f.ID, "replica-b", t0.Add(90*time.Second), t0.Add(3*time.Minute)); ok {
+		t.Fatal("a renewed lease was taken")
+	}
+	// The holder died: its lease expires and another replica takes over.
+	if _, ok, _ := s.LeaseFeed(ctx, f.ID, "replica-b", t0.Add(121*time.Second), t0.Add(3*time.Minute)); !ok {
+		t.Fatal("an expired lease was not taken over")
+	}
+	// A fetch's outcome releases the lease and sets the next fetch: the feed
+	// is not due again before then, whoever asks.
+	got.NextFetch, got.LastStatus = t0.Add(10*time.Minute), "ok"
+	if err := s.SaveFeedState(ctx, got); err != nil {
+		t.Fatal(err)
+	}
+	if cur, ok, _ := s.LeaseFeed(ctx, f.ID, "replica-a", t0.Add(5*time.Minute), t0.Add(6*time.Minute)); ok || !cur.NextFetch.Equal(t0.Add(10*time.Minute)) {
+		t.Errorf("leased before it was due: %v %+v", ok, cur)
+	}
+	if _, ok, _ := s.LeaseFeed(ctx, f.ID, "replica-a", t0.Add(10*time.Minute), t0.Add(11*time.Minute)); !ok {
+		t.Error("not leased when due")
 	}
 }

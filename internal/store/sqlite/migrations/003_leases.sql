@@ -1,0 +1,4 @@
+-- Feed leases: one process polls a feed at a time, and a dead one's feeds
+-- are taken over when its leases expire.
+ALTER TABLE feeds ADD COLUMN lease_owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE feeds ADD COLUMN lease_until INTEGER;
