@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -21,7 +22,7 @@ import (
 )
 
 // testURL returns the database the tests may use, or skips the test.
-func testURL(t *testing.T) string {
+func testURL(t testing.TB) string {
 	t.Helper()
 	u := os.Getenv("HERALD_TEST_POSTGRES_URL")
 	if u == "" {
@@ -33,7 +34,7 @@ func testURL(t *testing.T) string {
 // freshSchema creates an empty schema, dropped when the test ends, and
 // returns a URL whose connections use it, so that tests never see each
 // other's rows.
-func freshSchema(t *testing.T) string {
+func freshSchema(t testing.TB) string {
 	t.Helper()
 	base := testURL(t)
 	ctx := context.Background()
@@ -62,7 +63,7 @@ func freshSchema(t *testing.T) string {
 
 // withSearchPath sets search_path as a run-time parameter of the connection
 // string, in URL or keyword/value form.
-func withSearchPath(t *testing.T, conn, schema string) string {
+func withSearchPath(t testing.TB, conn, schema string) string {
 	t.Helper()
 	if !strings.HasPrefix(conn, "postgres://") && !strings.HasPrefix(conn, "postgresql://") {
 		return conn + " search_path=" + schema
@@ -251,4 +252,64 @@ func migrationCount(t *testing.T) int {
 		t.Fatalf("embedded migrations: %v %v", names, err)
 	}
 	return len(names)
+}
+
+// BenchmarkClaim claims and publishes 1,000 queued posts with 1 and with 3
+// replicas (separate pools) working at once, spacing and cap rules on.
+func BenchmarkClaim(b *testing.B) {
+	for _, replicas := range []int{1, 3} {
+		b.Run(fmt.Sprintf("replicas=%d", replicas), func(b *testing.B) {
+			const n = 1000
+			var claimed int
+			for b.Loop() {
+				b.StopTimer()
+				url := freshSchema(b)
+				dbs := make([]*DB, replicas)
+				for i := range dbs {
+					db, err := Open(context.Background(), url)
+					if err != nil {
+						b.Fatal(err)
+					}
+					dbs[i] = db
+				}
+				now := time.Now()
+				for i := range n {
+					p := &news.Post{Destination: "x", Text: fmt.Sprint(i), Status: news.StatusQueued, SortAt: now, NotBefore: now, CreatedAt: now}
+					if err := dbs[0].AddPost(context.Background(), p); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.StartTimer()
+				var wg sync.WaitGroup
+				var total atomic.Int64
+				for _, db := range dbs {
+					wg.Go(func() {
+						ctx := context.Background()
+						for {
+							p, err := db.ClaimPost(ctx, "x", time.Now(), time.Minute, store.ClaimRules{DailyCap: n + 1})
+							if err != nil {
+								return
+							}
+							if _, err := db.Transition(ctx, p.ID, []news.Status{news.StatusSending}, news.StatusPublished, "", "bench", time.Now(), nil); err != nil {
+								b.Error(err)
+								return
+							}
+							total.Add(1)
+						}
+					})
+				}
+				wg.Wait()
+				b.StopTimer()
+				if total.Load() != n {
+					b.Fatalf("claimed %d of %d", total.Load(), n)
+				}
+				claimed += n
+				for _, db := range dbs {
+					db.Close()
+				}
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(claimed)/b.Elapsed().Seconds(), "posts/s")
+		})
+	}
 }
