@@ -132,6 +132,7 @@ func runDaemon(ctx context.Context, cfg *config.Config, log *slog.Logger, o daem
 		},
 		Editor:      disp,
 		OpenEditing: o.openEditing,
+		MinInterval: cfg.MinPostInterval,
 	})
 	if o.mount != nil {
 		o.mount(srv)

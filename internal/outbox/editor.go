@@ -196,7 +196,9 @@ func (d *Dispatcher) ResumeDestination(ctx context.Context, name, actor string) 
 	if !d.known(name) {
 		return fmt.Errorf("no destination %q: %w", name, news.ErrNotFound)
 	}
-	err := d.setDestination(ctx, name, func(dst *store.Destination) { dst.Paused, dst.PauseReason = false, "" })
+	err := d.setDestination(ctx, name, func(dst *store.Destination) {
+		dst.Paused, dst.PauseReason, dst.WaitUntil = false, "", time.Time{}
+	})
 	if err == nil {
 		d.audit(ctx, actor, "resume destination", 0, name)
 		d.Kick()

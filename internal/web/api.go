@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -42,26 +41,40 @@ func (s *Server) routesAPI() {
 // carries, or "" when it carries none or a wrong one.
 func (s *Server) editor(r *http.Request) string {
 	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok || token == "" {
+	if !ok {
 		return ""
 	}
-	name := ""
-	for t, n := range s.o.Tokens {
-		// Every token is compared, in constant time, so the answer's timing
-		// says nothing about which one came close.
-		if subtle.ConstantTimeCompare([]byte(t), []byte(token)) == 1 {
-			name = n
-		}
+	return s.editorFor(token)
+}
+
+// sessionReader looks at a request with a dashboard session cookie and no
+// bearer token: the dashboard reads through the API (its live counter calls
+// the preview), with its CSRF token on anything but GET. ok when it may
+// read; tried when the request came from the dashboard at all.
+func (s *Server) sessionReader(r *http.Request) (ok, tried bool) {
+	if r.Header.Get("Authorization") != "" {
+		return false, false
 	}
-	return name
+	if c, err := r.Cookie(sessionCookie); err != nil || c.Value == "" {
+		return false, false
+	}
+	v, live := s.currentSession(r)
+	return live && (r.Method == http.MethodGet || validCSRF(v.CSRF, r.Header.Get(csrfHeader))), true
 }
 
 // reader lets a request through when no editor tokens are configured (the
 // API is then read-only), or when it carries a valid token.
 func (s *Server) reader(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if len(s.o.Tokens) > 0 && !s.authenticate(w, r) {
-			return
+		if len(s.o.Tokens) > 0 {
+			switch ok, tried := s.sessionReader(r); {
+			case ok:
+			case tried:
+				writeError(w, http.StatusForbidden, "the dashboard session has ended: reload the page")
+				return
+			case !s.authenticate(w, r):
+				return
+			}
 		}
 		h.ServeHTTP(w, r)
 	})

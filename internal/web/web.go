@@ -1,10 +1,10 @@
-// Package web serves herald's HTTP side: the probes, Prometheus metrics and
-// the dashboard that shows the timeline as followers see it, what goes out
-// next, and how each feed and destination is doing.
+// Package web serves herald's HTTP side: the probes, Prometheus metrics, the
+// editors' JSON API and the dashboard, which shows the timeline as followers
+// see it, what goes out next and how each feed and destination is doing, and
+// lets signed-in editors write, schedule, approve and retry posts.
 package web
 
 import (
-	"bytes"
 	"context"
 	"embed"
 	"html/template"
@@ -12,7 +12,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -57,6 +56,9 @@ type Options struct {
 	Editor Editor
 	// OpenEditing lets anyone act without a token (the demo only).
 	OpenEditing bool
+	// MinInterval is the dispatcher's least time between two posts to one
+	// destination, for the queue's estimated times (zero: not known).
+	MinInterval time.Duration
 }
 
 // Editor is what editors can do to posts and to the bot.
@@ -84,6 +86,9 @@ type Server struct {
 	pages    *template.Template
 	stopping atomic.Bool
 	failures failureLimit
+	// sessions are the dashboard's signed-in browsers.
+	sessions    sessionStore
+	crossOrigin *http.CrossOriginProtection
 }
 
 // New builds the server's routes.
@@ -97,14 +102,13 @@ func New(o Options) *Server {
 	if o.Title == "" {
 		o.Title = "herald"
 	}
-	s := &Server{o: o, mux: http.NewServeMux()}
+	s := &Server{o: o, mux: http.NewServeMux(), crossOrigin: http.NewCrossOriginProtection()}
 	s.pages = template.Must(template.New("").Funcs(template.FuncMap{
 		"ago":    func(t time.Time) string { return ago(o.Clock(), t) },
 		"stamp":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 		"iso":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"lines":  func(s string) []string { return strings.Split(s, "\n") },
 		"status": func(s news.Status) string { return string(s) },
-	}).ParseFS(assets, "templates/*.html"))
+	}).Funcs(dashboardFuncs(o.Clock)).ParseFS(assets, "templates/*.html"))
 	static, _ := fs.Sub(assets, "static")
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
 	s.mux.HandleFunc("GET /healthz", s.healthz)
@@ -112,7 +116,7 @@ func New(o Options) *Server {
 	if o.Registry != nil {
 		s.mux.Handle("GET /metrics", promhttp.HandlerFor(o.Registry, promhttp.HandlerOpts{Registry: o.Registry}))
 	}
-	s.mux.HandleFunc("GET /{$}", s.dashboard)
+	s.routesDashboard()
 	s.routesAPI()
 	return s
 }
@@ -150,67 +154,6 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Write([]byte("ready\n"))
-}
-
-type dashboardView struct {
-	Title    string
-	Refresh  int
-	Now      time.Time
-	Timeline []*news.Post
-	Queue    []*news.Post
-	Failed   []*news.Post
-	Feeds    []store.Feed
-	Dests    []outbox.DestinationStatus
-	Counts   map[string]int
-}
-
-func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	v := dashboardView{Title: s.o.Title, Refresh: int(s.o.Refresh.Seconds()), Now: s.o.Clock()}
-	var err error
-	if v.Timeline, err = s.o.Store.Posts(ctx, store.PostFilter{Statuses: []news.Status{news.StatusPublished}, NewestFirst: true, Limit: 50}); err != nil {
-		s.fail(w, err)
-		return
-	}
-	if v.Queue, err = s.o.Store.Posts(ctx, store.PostFilter{Statuses: []news.Status{news.StatusPending, news.StatusQueued, news.StatusSending}, Limit: 50}); err != nil {
-		s.fail(w, err)
-		return
-	}
-	if v.Failed, err = s.o.Store.Posts(ctx, store.PostFilter{Statuses: []news.Status{news.StatusFailed}, NewestFirst: true, Limit: 20}); err != nil {
-		s.fail(w, err)
-		return
-	}
-	counts, err := s.o.Store.CountPosts(ctx)
-	if err != nil {
-		s.fail(w, err)
-		return
-	}
-	v.Counts = make(map[string]int, len(counts))
-	for st, n := range counts {
-		v.Counts[string(st)] = n
-	}
-	if s.o.Feeds != nil {
-		v.Feeds = s.o.Feeds.Feeds()
-	}
-	if s.o.Status != nil {
-		if v.Dests, err = s.o.Status(ctx); err != nil {
-			s.fail(w, err)
-			return
-		}
-	}
-	s.render(w, "dashboard.html", v)
-}
-
-// render executes a page into memory first, so that a template error gives
-// a clean 500 instead of half a page.
-func (s *Server) render(w http.ResponseWriter, name string, v any) {
-	var buf bytes.Buffer
-	if err := s.pages.ExecuteTemplate(&buf, name, v); err != nil {
-		s.fail(w, err)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Write(buf.Bytes())
 }
 
 // fail answers 500 without showing what went wrong inside.

@@ -1,0 +1,472 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"html/template"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/heraldhq/herald/internal/news"
+	"github.com/heraldhq/herald/internal/outbox"
+	"github.com/heraldhq/herald/internal/store"
+	"github.com/heraldhq/herald/internal/xtext"
+)
+
+// The editors' dashboard: server-rendered pages, one per task, whose actions
+// are plain forms (POST, then a redirect), so that everything works without
+// JavaScript; herald.js adds the live length counter and local times.
+
+func (s *Server) routesDashboard() {
+	s.mux.HandleFunc("GET /{$}", s.page(s.timelinePage))
+	s.mux.HandleFunc("GET /queue", s.page(s.queuePage))
+	s.mux.HandleFunc("GET /pending", s.page(s.pendingPage))
+	s.mux.HandleFunc("GET /failed", s.page(s.failedPage))
+	s.mux.HandleFunc("GET /compose", s.page(s.composePage))
+	s.mux.HandleFunc("GET /feeds", s.page(s.feedsPage))
+	s.mux.HandleFunc("GET /status", s.page(s.statusPage))
+	s.mux.HandleFunc("GET /audit", s.page(s.auditPage))
+	s.mux.HandleFunc("GET /signin", s.signinPage)
+	s.mux.HandleFunc("POST /signin", s.signin)
+	s.mux.HandleFunc("POST /signout", s.signout)
+	s.mux.HandleFunc("POST /posts", s.act(s.createPost))
+	s.mux.HandleFunc("POST /posts/{id}/{action}", s.act(s.postAction))
+	s.mux.HandleFunc("POST /pause", s.act(s.pauseAll))
+	s.mux.HandleFunc("POST /resume", s.act(s.resumeAll))
+	s.mux.HandleFunc("POST /destinations/{name}/resume", s.act(s.resumeDestination))
+}
+
+// dashboardFuncs are the helpers the page templates use.
+func dashboardFuncs(clock func() time.Time) template.FuncMap {
+	return template.FuncMap{
+		"linkify":  linkify,
+		"weighted": xtext.WeightedLength,
+		"limit":    func() int { return xtext.MaxWeightedLength },
+		"dtlocal":  dtLocal,
+		"platform": platformName,
+		"future":   func(t time.Time) bool { return t.After(clock()) },
+		"plural":   plural,
+		"span":     span,
+		"add":      func(a, b int) int { return a + b },
+		"counterOf": func(id string, weighted int) counterView {
+			return counterView{ID: id, Weighted: weighted, Over: weighted > xtext.MaxWeightedLength}
+		},
+	}
+}
+
+// counterView is a post's length as X counts it, under its text box.
+type counterView struct {
+	ID       string
+	Weighted int
+	Over     bool
+}
+
+// page wraps a page handler: it works out who is looking (sending a
+// signed-out editor to sign in) and marks the answer private.
+func (s *Server) page(h func(w http.ResponseWriter, r *http.Request, v viewer)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		pageHeaders(w)
+		v, ok := s.viewerFor(w, r)
+		if !ok {
+			return
+		}
+		h(w, r, v)
+	}
+}
+
+// act wraps an editor's action: the form must pass the session and CSRF
+// checks; the action then answers with a redirect (or a page to correct).
+func (s *Server) act(h func(w http.ResponseWriter, r *http.Request, v viewer)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		pageHeaders(w)
+		v, ok := s.actor(w, r)
+		if !ok {
+			return
+		}
+		h(w, r, v)
+	}
+}
+
+func pageHeaders(w http.ResponseWriter) {
+	h := w.Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "+
+		"form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	h.Set("X-Frame-Options", "DENY")
+}
+
+// pageView is what every page template gets: the frame around the page and
+// the page's own Data.
+type pageView struct {
+	Title   string
+	Page    string // which page, for the navigation
+	Heading string
+	Refresh int
+	Now     time.Time
+	Viewer  viewer
+	// Nav is false on pages shown before sign-in.
+	Nav    bool
+	Counts map[string]int
+	Paused bool
+	Flash  *flash
+	Data   any
+}
+
+// refreshing pages reload themselves in the demo; pages where an editor
+// types do not, so that nothing typed is lost.
+var refreshing = []string{"timeline", "feeds", "status", "audit"}
+
+func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, tmpl, page, heading string, v viewer, data any) {
+	pv := pageView{Title: s.o.Title, Page: page, Heading: heading, Now: s.o.Clock(), Viewer: v, Data: data}
+	if page != "signin" && page != "error" {
+		pv.Nav = true
+		if slices.Contains(refreshing, page) {
+			pv.Refresh = int(s.o.Refresh.Seconds())
+		}
+		counts, err := s.o.Store.CountPosts(r.Context())
+		if err != nil {
+			s.fail(w, err)
+			return
+		}
+		pv.Counts = make(map[string]int, len(counts))
+		for st, n := range counts {
+			pv.Counts[string(st)] = n
+		}
+		if s.o.Editor != nil {
+			if pv.Paused, err = s.o.Editor.Paused(r.Context()); err != nil {
+				s.fail(w, err)
+				return
+			}
+		}
+	}
+	if v.sid != "" {
+		pv.Flash = s.sessions.takeFlash(v.sid)
+	}
+	var buf bytes.Buffer
+	if err := s.pages.ExecuteTemplate(&buf, tmpl, pv); err != nil {
+		s.fail(w, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// renderError answers with a short page saying what went wrong.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	pageHeaders(w)
+	s.renderPage(w, r, status, "error.html", "error", http.StatusText(status), viewer{}, msg)
+}
+
+// postCard is a post as the queue, pending and failed pages show it.
+type postCard struct {
+	*news.Post
+	// Draft is the text in the editing box: the post's, or what the editor
+	// wrote when it was refused.
+	Draft    string
+	Weighted int
+	Over     bool
+	Error    string
+	// Due is when the post is expected to go (queue only); Held says what
+	// holds it back, if anything.
+	Due  time.Time
+	Next bool
+	Held string
+	// Edit shows the editing form; Schedule adds the time.
+	Edit, Schedule bool
+	Actions        []cardAction
+	Return         string
+	CSRF           string
+}
+
+// cardAction is a button on a post: it posts the card's form to
+// /posts/{id}/{Name}.
+type cardAction struct {
+	Name, Label, Class string
+}
+
+// draft is an editor's text the server refused, to show again with why.
+type draft struct {
+	Text, At, Error string
+}
+
+func (s *Server) card(p *news.Post, v viewer, ret string, d *draft, actions ...cardAction) postCard {
+	c := postCard{Post: p, Draft: p.Text, Return: ret, CSRF: v.CSRF}
+	if d != nil {
+		c.Draft, c.Error = d.Text, d.Error
+	}
+	c.Weighted = xtext.WeightedLength(c.Draft)
+	c.Over = c.Weighted > xtext.MaxWeightedLength
+	if v.CanAct() && p.Status != news.StatusSending {
+		c.Edit, c.Schedule = true, p.Status != news.StatusFailed
+		c.Actions = actions
+	}
+	return c
+}
+
+var (
+	actApprove = cardAction{"approve", "Approve", "primary"}
+	actReject  = cardAction{"reject", "Reject", "danger"}
+	actPublish = cardAction{"publish", "Post now", "primary"}
+	actRaise   = cardAction{"raise", "Raise priority", ""}
+	actSkip    = cardAction{"cancel", "Skip", "danger"}
+	actRetry   = cardAction{"retry", "Retry", "primary"}
+	actCancel  = cardAction{"cancel", "Cancel", "danger"}
+)
+
+type timelineView struct {
+	Timeline []*news.Post
+	Queue    []postCard
+	MoreQ    int
+	Failed   []*news.Post
+	Dests    []outbox.DestinationStatus
+	Feeds    []store.Feed
+}
+
+// timelinePage shows what followers saw, with the state of everything else
+// at a glance beside it.
+func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request, v viewer) {
+	ctx := r.Context()
+	var tv timelineView
+	var err error
+	if tv.Timeline, err = s.o.Store.Posts(ctx, store.PostFilter{Statuses: []news.Status{news.StatusPublished}, NewestFirst: true, Limit: 50}); err != nil {
+		s.fail(w, err)
+		return
+	}
+	if tv.Dests, err = s.destinations(ctx); err != nil {
+		s.fail(w, err)
+		return
+	}
+	q, err := s.queue(ctx, viewer{}, tv.Dests, nil)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	tv.Queue = q[:min(len(q), 5)]
+	tv.MoreQ = len(q) - len(tv.Queue)
+	if tv.Failed, err = s.o.Store.Posts(ctx, store.PostFilter{Statuses: []news.Status{news.StatusFailed}, NewestFirst: true, Limit: 5}); err != nil {
+		s.fail(w, err)
+		return
+	}
+	if s.o.Feeds != nil {
+		tv.Feeds = s.o.Feeds.Feeds()
+	}
+	s.renderPage(w, r, http.StatusOK, "timeline.html", "timeline", "Timeline", v, tv)
+}
+
+func (s *Server) destinations(ctx context.Context) ([]outbox.DestinationStatus, error) {
+	if s.o.Status == nil {
+		return nil, nil
+	}
+	return s.o.Status(ctx)
+}
+
+// queue is the queued and sending posts in the order they are expected to
+// go, each with its estimated time.
+func (s *Server) queue(ctx context.Context, v viewer, dests []outbox.DestinationStatus, drafts map[int64]*draft) ([]postCard, error) {
+	posts, err := s.o.Store.Posts(ctx, store.PostFilter{Statuses: []news.Status{news.StatusQueued, news.StatusSending}, Limit: 200})
+	if err != nil {
+		return nil, err
+	}
+	paused := false
+	if s.o.Editor != nil {
+		if paused, err = s.o.Editor.Paused(ctx); err != nil {
+			return nil, err
+		}
+	}
+	now := s.o.Clock()
+	last := make(map[string]time.Time)
+	for _, p := range posts {
+		if _, ok := last[p.Destination]; !ok {
+			u, err := s.o.Store.Published(ctx, p.Destination, now.Add(-24*time.Hour))
+			if err != nil {
+				return nil, err
+			}
+			last[p.Destination] = u.Last
+		}
+	}
+	est := estimateQueue(posts, queueState{Now: now, Spacing: s.o.MinInterval, Last: last, Dests: dests, Paused: paused})
+	cards := make([]postCard, 0, len(est))
+	for _, e := range est {
+		c := s.card(e.Post, v, "/queue", drafts[e.ID], actPublish, actRaise, actSkip)
+		c.Due, c.Next, c.Held = e.Due, e.Next, e.Held
+		cards = append(cards, c)
+	}
+	return cards, nil
+}
+
+type queueView struct {
+	Posts   []postCard
+	Pending int
+	Dests   []outbox.DestinationStatus
+	Spacing time.Duration
+}
+
+func (s *Server) queuePage(w http.ResponseWriter, r *http.Request, v viewer) {
+	s.showQueue(w, r, v, http.StatusOK, nil)
+}
+
+func (s *Server) showQueue(w http.ResponseWriter, r *http.Request, v viewer, status int, drafts map[int64]*draft) {
+	ctx := r.Context()
+	dests, err := s.destinations(ctx)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	qv := queueView{Dests: dests, Spacing: s.o.MinInterval}
+	if qv.Posts, err = s.queue(ctx, v, dests, drafts); err != nil {
+		s.fail(w, err)
+		return
+	}
+	counts, err := s.o.Store.CountPosts(ctx)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	qv.Pending = counts[news.StatusPending]
+	s.renderPage(w, r, status, "queue.html", "queue", "Queue", v, qv)
+}
+
+func (s *Server) pendingPage(w http.ResponseWriter, r *http.Request, v viewer) {
+	s.showPosts(w, r, v, news.StatusPending, http.StatusOK, nil)
+}
+
+func (s *Server) failedPage(w http.ResponseWriter, r *http.Request, v viewer) {
+	s.showPosts(w, r, v, news.StatusFailed, http.StatusOK, nil)
+}
+
+// showPosts renders the pending or the failed page, with the drafts the
+// server refused.
+func (s *Server) showPosts(w http.ResponseWriter, r *http.Request, v viewer, st news.Status, status int, drafts map[int64]*draft) {
+	f := store.PostFilter{Statuses: []news.Status{st}, Limit: 100}
+	page, heading, actions := "pending", "Pending approval", []cardAction{actApprove, actReject}
+	if st == news.StatusFailed {
+		f.NewestFirst = true
+		page, heading, actions = "failed", "Failed posts", []cardAction{actRetry, actCancel}
+	}
+	posts, err := s.o.Store.Posts(r.Context(), f)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	cards := make([]postCard, 0, len(posts))
+	for _, p := range posts {
+		cards = append(cards, s.card(p, v, "/"+page, drafts[p.ID], actions...))
+	}
+	s.renderPage(w, r, status, page+".html", page, heading, v, cards)
+}
+
+type composeView struct {
+	URL      string
+	Title    string
+	Text     string
+	Weighted int
+	Over     bool
+	At       string
+	Dest     string
+	Dests    []string
+	Error    string
+	Fetched  bool
+}
+
+// composePage writes a new post: from an article's URL, which herald reads
+// and summarises for the editor to check, or from the editor's own text.
+func (s *Server) composePage(w http.ResponseWriter, r *http.Request, v viewer) {
+	if !v.CanAct() {
+		s.renderError(w, r, http.StatusForbidden, "herald is read-only: set HERALD_EDITOR_TOKENS to let editors write posts")
+		return
+	}
+	cv := composeView{URL: r.URL.Query().Get("url")}
+	status := http.StatusOK
+	if cv.URL != "" {
+		if a, text, err := s.readArticle(r.Context(), cv.URL); err != nil {
+			cv.Error, status = err.Error(), http.StatusUnprocessableEntity
+		} else {
+			cv.Text, cv.Fetched = text, true
+			if a != nil {
+				cv.Title = a.Title
+			}
+		}
+	}
+	s.showCompose(w, r, v, status, cv)
+}
+
+func (s *Server) showCompose(w http.ResponseWriter, r *http.Request, v viewer, status int, cv composeView) {
+	cv.Weighted = xtext.WeightedLength(cv.Text)
+	cv.Over = cv.Weighted > xtext.MaxWeightedLength
+	cv.Dests = s.o.Editor.Destinations()
+	if cv.Dest == "" && len(cv.Dests) > 0 {
+		cv.Dest = cv.Dests[0]
+	}
+	s.renderPage(w, r, status, "compose.html", "compose", "Compose", v, cv)
+}
+
+type feedRow struct {
+	store.Feed
+	Articles int
+}
+
+func (s *Server) feedsPage(w http.ResponseWriter, r *http.Request, v viewer) {
+	var rows []feedRow
+	if s.o.Feeds != nil {
+		counts := map[string]int{}
+		all, err := s.o.Store.Feeds(r.Context())
+		if err != nil {
+			s.fail(w, err)
+			return
+		}
+		for _, f := range all {
+			counts[f.URL] = f.Articles
+		}
+		for _, f := range s.o.Feeds.Feeds() {
+			rows = append(rows, feedRow{Feed: f, Articles: counts[f.URL]})
+		}
+	}
+	s.renderPage(w, r, http.StatusOK, "feeds.html", "feeds", "Feeds", v, rows)
+}
+
+type statusView struct {
+	Paused bool
+	Dests  []outbox.DestinationStatus
+	Counts []statusCount
+}
+
+type statusCount struct {
+	Status string
+	N      int
+}
+
+func (s *Server) statusPage(w http.ResponseWriter, r *http.Request, v viewer) {
+	ctx := r.Context()
+	var sv statusView
+	var err error
+	if sv.Dests, err = s.destinations(ctx); err != nil {
+		s.fail(w, err)
+		return
+	}
+	if s.o.Editor != nil {
+		if sv.Paused, err = s.o.Editor.Paused(ctx); err != nil {
+			s.fail(w, err)
+			return
+		}
+	}
+	counts, err := s.o.Store.CountPosts(ctx)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	for _, st := range news.Statuses {
+		sv.Counts = append(sv.Counts, statusCount{string(st), counts[st]})
+	}
+	s.renderPage(w, r, http.StatusOK, "status.html", "status", "Status", v, sv)
+}
+
+func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, v viewer) {
+	log, err := s.o.Store.AuditLog(r.Context(), 200)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	s.renderPage(w, r, http.StatusOK, "audit.html", "audit", "Audit log", v, log)
+}
