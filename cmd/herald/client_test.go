@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -64,4 +65,49 @@ func TestClientCommands(t *testing.T) {
 	if code, _, _ = cli(client, "post"); code != 2 {
 		t.Errorf("post without arguments: %d", code)
 	}
+}
+
+// TestApproval: with HERALD_APPROVAL a new article waits as pending until an
+// editor approves it through the API; then it is posted.
+func TestApproval(t *testing.T) {
+	room := newNewsroom(t)
+	fx, xsrv := fakeX(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	const token = "editor-token-for-tests-0123"
+	startHerald(t, []string{
+		"HERALD_FEEDS=" + room.srv.URL + "/feed",
+		"HERALD_DATABASE=" + filepath.Join(t.TempDir(), "h.db"),
+		"HERALD_LISTEN=" + addr, "HERALD_POLL_INTERVAL=1s", "HERALD_MIN_POST_INTERVAL=0s",
+		"HERALD_APPROVAL=true", "HERALD_EDITOR_TOKENS=ana:" + token,
+		"HERALD_X_API_URL=" + xsrv.URL,
+		"HERALD_X_CONSUMER_KEY=" + ck, "HERALD_X_CONSUMER_SECRET=" + cs,
+		"HERALD_X_ACCESS_TOKEN=" + at, "HERALD_X_ACCESS_SECRET=" + as,
+	})
+	waitFor(t, "the first fetch", 15*time.Second, func() bool { return room.requests.Load() >= 1 })
+	room.add("vote", "Council votes on the new bridge", time.Now())
+	client := []string{"HERALD_API_URL=http://" + addr, "HERALD_API_TOKEN=" + token}
+	var out, errb bytes.Buffer
+	waitFor(t, "a pending post", 15*time.Second, func() bool {
+		out.Reset()
+		run(context.Background(), []string{"queue"}, client, &out, &errb)
+		return strings.Contains(out.String(), "pending")
+	})
+	time.Sleep(1500 * time.Millisecond)
+	if fx.Calls() != 0 {
+		t.Fatal("a post went out without approval")
+	}
+	id := strings.Fields(strings.Split(out.String(), "\n")[1])[0]
+	req, _ := http.NewRequest("POST", "http://"+addr+"/api/v1/posts/"+id+"/approve", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("approve: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	waitFor(t, "the approved post on X", 15*time.Second, func() bool { return len(fx.Posts()) == 1 })
 }

@@ -90,6 +90,7 @@ func runDaemon(ctx context.Context, cfg *config.Config, log *slog.Logger, o daem
 		Pages:    fetcher,
 		FirstRun: ingest.FirstRun{Mode: cfg.FirstRun.Mode, N: cfg.FirstRun.N},
 		MaxAge:   cfg.MaxAge,
+		Approval: cfg.Approval,
 		Log:      log,
 		Queued:   disp.Kick,
 

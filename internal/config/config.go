@@ -46,6 +46,8 @@ type Config struct {
 	XLinkPostPrice float64 `env:"HERALD_X_LINK_POST_PRICE" envDefault:"0.20"`
 
 	AllowPrivateURLs bool `env:"HERALD_ALLOW_PRIVATE_URLS"`
+	// Approval makes every automatic post wait for an editor's approval.
+	Approval bool `env:"HERALD_APPROVAL"`
 
 	XAPI            string `env:"HERALD_X_API" envDefault:"v2"`
 	XAPIURL         string `env:"HERALD_X_API_URL" envDefault:"https://api.x.com"`
