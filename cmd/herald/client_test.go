@@ -5,8 +5,10 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -110,4 +112,38 @@ func TestApproval(t *testing.T) {
 	}
 	resp.Body.Close()
 	waitFor(t, "the approved post on X", 15*time.Second, func() bool { return len(fx.Posts()) == 1 })
+}
+
+// TestEditorURLOnPrivateAddress: a URL an editor submits that resolves to a
+// private address is refused with 422 and a clear message, and herald makes
+// no connection to it.
+func TestEditorURLOnPrivateAddress(t *testing.T) {
+	var hits atomic.Int64
+	internal := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
+	defer internal.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	const token = "editor-token-for-tests-0123"
+	startHerald(t, []string{"HERALD_DATABASE=" + filepath.Join(t.TempDir(), "h.db"), "HERALD_LISTEN=" + addr,
+		"HERALD_EDITOR_TOKENS=ana:" + token})
+	client := []string{"HERALD_API_URL=http://" + addr, "HERALD_API_TOKEN=" + token}
+	waitFor(t, "herald to listen", 10*time.Second, func() bool {
+		var out, errb bytes.Buffer
+		return run(context.Background(), []string{"queue"}, client, &out, &errb) == 0
+	})
+	// By name (localhost resolves to 127.0.0.1) and by address.
+	for _, u := range []string{strings.Replace(internal.URL, "127.0.0.1", "localhost", 1) + "/admin", internal.URL + "/admin"} {
+		var out, errb bytes.Buffer
+		code := run(context.Background(), []string{"post", u}, client, &out, &errb)
+		if code != 2 || !strings.Contains(errb.String(), "422") || !strings.Contains(errb.String(), "HERALD_ALLOW_PRIVATE_URLS") {
+			t.Errorf("%s: exit %d, %q", u, code, errb.String())
+		}
+	}
+	if n := hits.Load(); n != 0 {
+		t.Errorf("herald connected to the private address %d times", n)
+	}
 }
