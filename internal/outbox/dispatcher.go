@@ -315,21 +315,34 @@ func (d *Dispatcher) sweepStale(ctx context.Context, name string) error {
 		return err
 	}
 	for _, p := range old {
-		if p.Priority >= news.PriorityEditor {
+		if !d.stale(p, now) {
 			continue
 		}
-		reason := fmt.Sprintf("stale: not posted within HERALD_MAX_AGE (%s) of publication", d.o.MaxAge)
-		if p.LastError != "" {
-			reason += "; it was waiting: " + p.LastError
-		}
-		_, err := d.store.Transition(ctx, p.ID, []news.Status{p.Status}, news.StatusSkipped, reason, "dispatcher", now,
-			func(p *news.Post) { p.LastError = reason })
-		if err != nil && !errors.Is(err, news.ErrConflict) {
+		if err := d.skipStale(ctx, p, now); err != nil && !errors.Is(err, news.ErrConflict) {
 			return err
 		}
-		d.o.Log.Info("post skipped as stale", "destination", name, "post_id", p.ID)
 	}
 	return nil
+}
+
+// stale reports whether an automatic post's news is older than MaxAge.
+// Editors' posts never go stale: posting old news is their decision.
+func (d *Dispatcher) stale(p *news.Post, now time.Time) bool {
+	return d.o.MaxAge > 0 && p.Priority < news.PriorityEditor && now.Sub(p.SortAt) > d.o.MaxAge
+}
+
+// skipStale skips a stale post, saying what it had been waiting for.
+func (d *Dispatcher) skipStale(ctx context.Context, p *news.Post, now time.Time) error {
+	reason := fmt.Sprintf("stale: not posted within HERALD_MAX_AGE (%s) of publication", d.o.MaxAge)
+	if p.LastError != "" {
+		reason += "; it was waiting: " + p.LastError
+	}
+	_, err := d.store.Transition(ctx, p.ID, []news.Status{p.Status}, news.StatusSkipped, reason, "dispatcher", now,
+		func(p *news.Post) { p.LastError = reason })
+	if err == nil {
+		d.o.Log.Info("post skipped as stale", "destination", p.Destination, "post_id", p.ID)
+	}
+	return err
 }
 
 func (d *Dispatcher) location() *time.Location {
@@ -362,12 +375,9 @@ func (d *Dispatcher) send(ctx context.Context, pub Publisher, p *news.Post) erro
 	name := pub.Name()
 	log := d.o.Log.With("destination", name, "post_id", p.ID)
 	now := d.o.Clock()
-	if d.o.MaxAge > 0 && p.Priority < news.PriorityEditor && now.Sub(p.SortAt) > d.o.MaxAge {
-		_, err := d.store.Transition(ctx, p.ID, sending, news.StatusSkipped,
-			fmt.Sprintf("stale: published %s ago, more than HERALD_MAX_AGE", now.Sub(p.SortAt).Round(time.Minute)),
-			"dispatcher", now, func(p *news.Post) { p.LastError = "stale" })
-		log.Info("post skipped as stale")
-		return err
+	if d.stale(p, now) {
+		// Claimed between two sweeps, or taken over from a dead process.
+		return d.skipStale(ctx, p, now)
 	}
 
 	// The call gets its own deadline and is not cut short by shutdown: the

@@ -181,12 +181,6 @@ type viewer struct {
 // CanAct reports whether the page shows editors' actions.
 func (v viewer) CanAct() bool { return v.Editor != "" }
 
-// sessionsInUse reports whether the dashboard has sessions: editors sign in
-// when tokens are configured, and the demo gives every visitor one.
-func (s *Server) sessionsInUse() bool {
-	return len(s.o.Tokens) > 0 || (s.o.Editor != nil && s.o.OpenEditing)
-}
-
 // currentSession returns the viewer of the request's live session.
 func (s *Server) currentSession(r *http.Request) (viewer, bool) {
 	c, err := r.Cookie(sessionCookie)
