@@ -216,15 +216,7 @@ func (s *DB) ClaimPost(ctx context.Context, dest string, now time.Time, lease ti
 		if err != nil {
 			return notFound(err)
 		}
-		reason := "claimed"
-		if p.Status == news.StatusSending {
-			reason = "lease expired; sending again"
-		}
-		from := p.Status
-		p.Status = news.StatusSending
-		p.Attempts++
-		p.LeaseUntil = now.Add(lease)
-		p.UpdatedAt = now
+		from, reason := store.Claim(p, now, lease)
 		if _, err := tx.Exec(ctx, `UPDATE posts SET status = 'sending', attempts = $1, lease_until = $2,
 			updated_at = $3 WHERE id = $4`, p.Attempts, ms(p.LeaseUntil), ms(now), p.ID); err != nil {
 			return err
@@ -263,15 +255,7 @@ func checkRules(ctx context.Context, tx pgx.Tx, dest string, now time.Time, r st
 	if err != nil {
 		return err
 	}
-	if r.MinInterval > 0 && last.Valid {
-		if next := fromTS(last).Add(r.MinInterval); next.After(now) {
-			return &store.Limited{Until: next, Rule: "the spacing between posts"}
-		}
-	}
-	if r.DailyCap > 0 && n >= r.DailyCap {
-		return &store.Limited{Until: fromTS(oldest).Add(24 * time.Hour), Rule: "the daily cap"}
-	}
-	return nil
+	return r.Check(now, n, fromTS(oldest), fromTS(last))
 }
 
 // NextDue returns when the next queued post for dest is due.
@@ -302,17 +286,7 @@ func (s *DB) Transition(ctx context.Context, id int64, from []news.Status, to ne
 			return fmt.Errorf("post %d is %s: %w", id, p.Status, news.ErrConflict)
 		}
 		old := p.Status
-		if update != nil {
-			update(p)
-		}
-		p.Status = to
-		p.UpdatedAt = now
-		if to != news.StatusSending {
-			p.LeaseUntil = time.Time{}
-		}
-		if to == news.StatusPublished && p.PublishedAt.IsZero() {
-			p.PublishedAt = now
-		}
+		store.Apply(p, to, now, update)
 		if _, err := tx.Exec(ctx, `UPDATE posts SET text = $1, status = $2, priority = $3, not_before = $4,
 			attempts = $5, last_error = $6, remote_id = $7, remote_url = $8, has_link = $9, updated_at = $10,
 			published_at = $11, lease_until = $12 WHERE id = $13`,

@@ -198,15 +198,7 @@ func (s *DB) ClaimPost(ctx context.Context, dest string, now time.Time, lease ti
 		if err != nil {
 			return err
 		}
-		reason := "claimed"
-		if p.Status == news.StatusSending {
-			reason = "lease expired; sending again"
-		}
-		from := p.Status
-		p.Status = news.StatusSending
-		p.Attempts++
-		p.LeaseUntil = now.Add(lease)
-		p.UpdatedAt = now
+		from, reason := store.Claim(p, now, lease)
 		if _, err := tx.ExecContext(ctx, `UPDATE posts SET status = 'sending', attempts = ?, lease_until = ?,
 			updated_at = ? WHERE id = ?`, p.Attempts, p.LeaseUntil.UnixMilli(), now.UnixMilli(), p.ID); err != nil {
 			return err
@@ -241,15 +233,7 @@ func checkRules(ctx context.Context, tx *sql.Tx, dest string, now time.Time, r s
 	if err != nil {
 		return err
 	}
-	if r.MinInterval > 0 && last.Valid {
-		if next := fromMS(last).Add(r.MinInterval); next.After(now) {
-			return &store.Limited{Until: next, Rule: "the spacing between posts"}
-		}
-	}
-	if r.DailyCap > 0 && n >= r.DailyCap {
-		return &store.Limited{Until: fromMS(oldest).Add(24 * time.Hour), Rule: "the daily cap"}
-	}
-	return nil
+	return r.Check(now, n, fromMS(oldest), fromMS(last))
 }
 
 // NextDue returns when the next queued post for dest is due.
@@ -279,17 +263,7 @@ func (s *DB) Transition(ctx context.Context, id int64, from []news.Status, to ne
 			return fmt.Errorf("post %d is %s: %w", id, p.Status, news.ErrConflict)
 		}
 		old := p.Status
-		if update != nil {
-			update(p)
-		}
-		p.Status = to
-		p.UpdatedAt = now
-		if to != news.StatusSending {
-			p.LeaseUntil = time.Time{}
-		}
-		if to == news.StatusPublished && p.PublishedAt.IsZero() {
-			p.PublishedAt = now
-		}
+		store.Apply(p, to, now, update)
 		if _, err := tx.ExecContext(ctx, `UPDATE posts SET text = ?, status = ?, priority = ?, not_before = ?,
 			attempts = ?, last_error = ?, remote_id = ?, remote_url = ?, has_link = ?, updated_at = ?,
 			published_at = ?, lease_until = ? WHERE id = ?`,
