@@ -116,21 +116,7 @@ func runDaemon(ctx context.Context, cfg *config.Config, log *slog.Logger, o daem
 	srv := web.New(web.Options{
 		Store: st, Feeds: poller, Status: disp.Status, Registry: metrics.Registry,
 		Log: log, Refresh: o.refresh, Title: o.title, Tokens: cfg.Editors(),
-		Preview: func(ctx context.Context, url string) (string, error) {
-			a, err := ing.FromURL(ctx, url)
-			if err != nil {
-				return "", err
-			}
-			return ing.Compose(a, "")
-		},
-		FromURL: func(ctx context.Context, url string) (*news.Article, string, error) {
-			a, err := ing.FromURL(ctx, url)
-			if err != nil {
-				return nil, "", err
-			}
-			text, err := ing.Compose(a, "")
-			return a, text, err
-		},
+		FromURL:     ing.Write,
 		Editor:      disp,
 		OpenEditing: o.openEditing,
 		MinInterval: cfg.MinPostInterval,

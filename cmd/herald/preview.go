@@ -24,11 +24,7 @@ func preview(ctx context.Context, cfg *config.Config, rawURL string, stdout io.W
 		Targets: []ingest.Target{{Name: "x", Compose: write}},
 		Log:     slog.New(slog.DiscardHandler),
 	}
-	a, err := in.FromURL(ctx, rawURL)
-	if err != nil {
-		return err
-	}
-	text, err := in.Compose(a, "")
+	_, text, err := in.Write(ctx, rawURL)
 	if err != nil {
 		return err
 	}

@@ -271,6 +271,17 @@ func (in *Ingester) FromURL(ctx context.Context, raw string) (*news.Article, err
 	return a, nil
 }
 
+// Write reads the article at an editor's URL and writes its post for the
+// first destination.
+func (in *Ingester) Write(ctx context.Context, raw string) (*news.Article, string, error) {
+	a, err := in.FromURL(ctx, raw)
+	if err != nil {
+		return nil, "", err
+	}
+	text, err := in.Compose(a, "")
+	return a, text, err
+}
+
 // Compose writes the post for a, for the destination named dest (the first
 // one when dest is empty).
 func (in *Ingester) Compose(a *news.Article, dest string) (string, error) {

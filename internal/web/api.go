@@ -148,12 +148,12 @@ func (s *Server) apiPreview(w http.ResponseWriter, r *http.Request) {
 			writeError(w, http.StatusUnprocessableEntity, fmt.Sprintf("%q is not an http(s) URL", req.URL))
 			return
 		}
-		if s.o.Preview == nil {
+		if s.o.FromURL == nil {
 			writeError(w, http.StatusNotImplemented, "previews of URLs are not available")
 			return
 		}
 		var err error
-		if text, err = s.o.Preview(r.Context(), req.URL); err != nil {
+		if _, text, err = s.o.FromURL(r.Context(), req.URL); err != nil {
 			s.o.Log.Info("preview failed", "url", req.URL, "err", err)
 			writeError(w, http.StatusUnprocessableEntity, previewError(err))
 			return

@@ -116,21 +116,7 @@ func startHerald(t *testing.T) *browserHerald {
 	srv := httptest.NewServer(New(Options{
 		Store: st, Feeds: feeds, Status: d.Status, Log: log, Title: "The Valley Courier",
 		Tokens: map[string]string{editorToken: editorName}, Editor: d, MinInterval: 2 * time.Minute,
-		Preview: func(ctx context.Context, url string) (string, error) {
-			a, err := ing.FromURL(ctx, url)
-			if err != nil {
-				return "", err
-			}
-			return ing.Compose(a, "")
-		},
-		FromURL: func(ctx context.Context, url string) (*news.Article, string, error) {
-			a, err := ing.FromURL(ctx, url)
-			if err != nil {
-				return nil, "", err
-			}
-			text, err := ing.Compose(a, "")
-			return a, text, err
-		},
+		FromURL: ing.Write,
 	}))
 	t.Cleanup(srv.Close)
 	return &browserHerald{url: srv.URL, st: st, d: d, page: site.URL + "/2026/11/25/walk-in-clinic-opens-on-mill-road/?utm_source=newsletter"}

@@ -137,23 +137,15 @@ func (s *Server) readArticle(ctx context.Context, raw string) (*news.Article, st
 	if _, err := news.CleanURL(raw); err != nil {
 		return nil, "", fmt.Errorf("%q is not a web address (it must start with http:// or https://)", raw)
 	}
-	switch {
-	case s.o.FromURL != nil:
-		a, text, err := s.o.FromURL(ctx, raw)
-		if err != nil {
-			s.o.Log.Info("dashboard: post from URL failed", "url", raw, "err", err)
-			return nil, "", errors.New(previewError(err))
-		}
-		return a, text, nil
-	case s.o.Preview != nil:
-		text, err := s.o.Preview(ctx, raw)
-		if err != nil {
-			s.o.Log.Info("dashboard: preview failed", "url", raw, "err", err)
-			return nil, "", errors.New(previewError(err))
-		}
-		return nil, text, nil
+	if s.o.FromURL == nil {
+		return nil, "", errors.New("herald cannot read articles from URLs here")
 	}
-	return nil, "", errors.New("herald cannot read articles from URLs here")
+	a, text, err := s.o.FromURL(ctx, raw)
+	if err != nil {
+		s.o.Log.Info("dashboard: post from URL failed", "url", raw, "err", err)
+		return nil, "", errors.New(previewError(err))
+	}
+	return a, text, nil
 }
 
 // queueState is what the queue's estimate starts from.

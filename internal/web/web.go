@@ -48,9 +48,8 @@ type Options struct {
 	Clock func() time.Time
 	// Tokens maps editors' bearer tokens to their names.
 	Tokens map[string]string
-	// Preview writes the post herald would make for a URL.
-	Preview func(ctx context.Context, url string) (string, error)
-	// FromURL reads an article an editor gives and writes its post.
+	// FromURL reads an article an editor gives and writes its post (the
+	// preview, the compose page and posts from URLs).
 	FromURL func(ctx context.Context, url string) (*news.Article, string, error)
 	// Editor carries out editors' actions.
 	Editor Editor

@@ -109,11 +109,11 @@ func TestDashboardShowsTimelineQueueAndFailures(t *testing.T) {
 }
 
 func TestPreview(t *testing.T) {
-	srv, _, _ := newServer(t, Options{Preview: func(ctx context.Context, url string) (string, error) {
+	srv, _, _ := newServer(t, Options{FromURL: func(ctx context.Context, url string) (*news.Article, string, error) {
 		if strings.Contains(url, "broken") {
-			return "", errors.New("the page has no title or text to post")
+			return nil, "", errors.New("the page has no title or text to post")
 		}
-		return "Headline\n\nLede.\n\n" + url, nil
+		return &news.Article{URL: url}, "Headline\n\nLede.\n\n" + url, nil
 	}})
 	for _, tc := range []struct {
 		body string
