@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -470,5 +471,24 @@ func TestCheck(t *testing.T) {
 	if len(fails) != 2 || !strings.Contains(fails[0], "X (v2)") || !strings.Contains(fails[1], "feed http://127.0.0.1:1/feed") ||
 		strings.Contains(out.String(), "wrong-secret") {
 		t.Errorf("want FAIL lines for X and the unreachable feed, without the secret:\n%s", out.String())
+	}
+}
+
+// TestJSONLogs: with HERALD_LOG_FORMAT=json every log line is a JSON object
+// with the same keys as the text format.
+func TestJSONLogs(t *testing.T) {
+	h := startHerald(t, []string{"HERALD_LOG_FORMAT=json", "HERALD_LISTEN=127.0.0.1:0",
+		"HERALD_FEEDS=http://127.0.0.1:1/feed", "HERALD_POLL_INTERVAL=1s",
+		"HERALD_DATABASE=" + filepath.Join(t.TempDir(), "h.db")})
+	waitFor(t, "a failed fetch logged", 10*time.Second, func() bool { return strings.Contains(h.log.String(), "feed fetch failed") })
+	h.stop(t)
+	for _, line := range strings.Split(strings.TrimSpace(h.log.String()), "\n") {
+		var v map[string]any
+		if err := json.Unmarshal([]byte(line), &v); err != nil {
+			t.Fatalf("not JSON: %q", line)
+		}
+		if v["msg"] == "feed fetch failed" && v["feed_url"] != "http://127.0.0.1:1/feed" {
+			t.Errorf("feed_url missing: %q", line)
+		}
 	}
 }
