@@ -223,9 +223,14 @@ func (d *Dispatcher) stepDestination(ctx context.Context, pub Publisher) (time.T
 		if !lim.wait.IsZero() {
 			return lim.wait, nil
 		}
-		// The spacing and the daily cap are checked by the store in the
-		// claim's transaction, so that replicas sharing a database keep them.
+		// The spacing, the daily cap and the budget are checked by the store
+		// in the claim's transaction, so that replicas sharing a database
+		// keep them together.
 		rules := store.ClaimRules{MinPriority: lim.minPriority, MinInterval: d.o.MinInterval, DailyCap: d.o.DailyCap}
+		if cost, ok := d.o.Costs[name]; ok && cost.MonthlyBudget > 0 {
+			rules.Budget = &store.Budget{Limit: cost.MonthlyBudget, Post: cost.Post, LinkPost: cost.LinkPost,
+				From: monthStart(now, d.location()), Until: nextMonth(now, d.location())}
+		}
 		post, err := d.store.ClaimPost(ctx, name, now, d.o.Lease, rules)
 		var limited *store.Limited
 		if errors.As(err, &limited) {
@@ -241,17 +246,6 @@ func (d *Dispatcher) stepDestination(ctx context.Context, pub Publisher) (time.T
 		if err != nil {
 			return time.Time{}, err
 		}
-		if cost, ok := d.o.Costs[name]; ok && cost.MonthlyBudget > 0 && lim.spent+cost.Of(post.HasLink) > cost.MonthlyBudget+1e-9 {
-			// Only a cheaper post would still fit this month: this one waits.
-			month := nextMonth(now, d.location())
-			reason := fmt.Sprintf("the monthly budget of $%.2f would be exceeded ($%.2f spent); waits until %s",
-				cost.MonthlyBudget, lim.spent, month.Format("2 January"))
-			if _, err := d.store.Transition(ctx, post.ID, sending, news.StatusQueued, reason, "dispatcher", now,
-				func(p *news.Post) { p.Attempts--; p.NotBefore = month; p.LastError = reason }); err != nil {
-				return time.Time{}, err
-			}
-			continue
-		}
 		if err := d.send(ctx, pub, post); err != nil {
 			return time.Time{}, err
 		}
@@ -265,12 +259,10 @@ type limit struct {
 	wait        time.Time // nothing may be sent before this
 	minPriority int       // only posts of this priority or above may go
 	quietUntil  time.Time // end of quiet hours, when they hold automatic posts
-	spent       float64   // this month, when the destination has a cost
 }
 
-// limits works out what holds dest back now: a pause, a rate limit, the
-// monthly budget and quiet hours. (The spacing and the daily cap are the
-// claim's.)
+// limits works out what holds dest back now: a pause, a rate limit and
+// quiet hours. (The spacing, the daily cap and the budget are the claim's.)
 func (d *Dispatcher) limits(ctx context.Context, name string, now time.Time) (limit, error) {
 	var lim limit
 	dest, err := d.store.Destination(ctx, name)
@@ -284,17 +276,6 @@ func (d *Dispatcher) limits(ctx context.Context, name string, now time.Time) (li
 	if dest.WaitUntil.After(now) {
 		lim.wait = dest.WaitUntil
 		return lim, nil
-	}
-	if cost, ok := d.o.Costs[name]; ok && cost.MonthlyBudget > 0 {
-		month, err := d.store.Published(ctx, name, monthStart(now, d.location()))
-		if err != nil {
-			return lim, err
-		}
-		lim.spent = cost.Spent(month)
-		if lim.spent+min(cost.Post, cost.LinkPost) > cost.MonthlyBudget+1e-9 {
-			lim.wait = nextMonth(now, d.location())
-			return lim, nil
-		}
 	}
 	if quiet, until := d.o.Quiet.Active(now); quiet {
 		lim.minPriority, lim.quietUntil = news.PriorityEditor, until

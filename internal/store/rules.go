@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/heraldhq/herald/internal/news"
@@ -53,4 +54,48 @@ func Apply(p *news.Post, to news.Status, now time.Time, update func(*news.Post))
 	if to == news.StatusPublished && p.PublishedAt.IsZero() {
 		p.PublishedAt = now
 	}
+}
+
+// Budget is what a destination may spend on posting in a calendar month.
+type Budget struct {
+	Limit          float64 // US dollars
+	Post, LinkPost float64 // the price of a post, and of a post with a link
+	// From and Until bound the month, in the operator's time zone.
+	From, Until time.Time
+}
+
+// Price is what one post costs.
+func (b *Budget) Price(hasLink bool) float64 {
+	if hasLink {
+		return b.LinkPost
+	}
+	return b.Post
+}
+
+// Spent is what n posts cost, withLink of them with a link.
+func (b *Budget) Spent(n, withLink int) float64 {
+	return float64(n-withLink)*b.Post + float64(withLink)*b.LinkPost
+}
+
+// sub-cent rounding of sums of prices must not refuse a post that fits.
+const cent = 1e-9
+
+// Check refuses every claim this month when not even the cheapest post fits.
+func (b *Budget) Check(spent float64) error {
+	if spent+min(b.Post, b.LinkPost) > b.Limit+cent {
+		return &Limited{Until: b.Until, Rule: "the monthly budget"}
+	}
+	return nil
+}
+
+// Defer moves a post that does not fit what is left of the budget to the
+// next month, so that a cheaper one may go; false when it fits.
+func (b *Budget) Defer(p *news.Post, spent float64, now time.Time) bool {
+	if spent+b.Price(p.HasLink) <= b.Limit+cent {
+		return false
+	}
+	p.LastError = fmt.Sprintf("the monthly budget of $%.2f would be exceeded ($%.2f spent); waits until %s",
+		b.Limit, spent, b.Until.Format("2 January"))
+	p.Status, p.NotBefore, p.LeaseUntil, p.UpdatedAt = news.StatusQueued, b.Until, time.Time{}, now
+	return true
 }

@@ -59,6 +59,8 @@ type ClaimRules struct {
 	MinInterval time.Duration
 	// DailyCap is the most posts published or being sent in 24 hours (0: none).
 	DailyCap int
+	// Budget, when set, is the month's spending limit.
+	Budget *Budget
 }
 
 // Limited is ClaimPost's answer when a rule holds posts back until a time.

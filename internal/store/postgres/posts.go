@@ -206,15 +206,35 @@ func (s *DB) ClaimPost(ctx context.Context, dest string, now time.Time, lease ti
 	var claimed *news.Post
 	minPriority := r.MinPriority
 	err := s.tx(ctx, func(tx pgx.Tx) error {
-		if err := checkRules(ctx, tx, dest, now, r); err != nil {
+		spent, err := checkRules(ctx, tx, dest, now, r)
+		if err != nil {
 			return err
 		}
-		p, err := scanPost(tx.QueryRow(ctx, `SELECT `+postColumns+` FROM posts
-			WHERE destination = $1 AND status IN ('queued', 'sending') AND priority >= $3
-			AND ((status = 'queued' AND not_before <= $2) OR (status = 'sending' AND lease_until <= $2))
-			ORDER BY priority DESC, sort_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`, dest, ms(now), minPriority))
-		if err != nil {
-			return notFound(err)
+		var p *news.Post
+		deferred := false // posts moved to next month, kept when none is left to claim
+		for {
+			p, err = scanPost(tx.QueryRow(ctx, `SELECT `+postColumns+` FROM posts
+				WHERE destination = $1 AND status IN ('queued', 'sending') AND priority >= $3
+				AND ((status = 'queued' AND not_before <= $2) OR (status = 'sending' AND lease_until <= $2))
+				ORDER BY priority DESC, sort_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`, dest, ms(now), minPriority))
+			if deferred && errors.Is(err, pgx.ErrNoRows) {
+				return nil
+			}
+			if err != nil {
+				return notFound(err)
+			}
+			from := p.Status
+			if r.Budget == nil || !r.Budget.Defer(p, spent, now) {
+				break
+			}
+			if _, err := tx.Exec(ctx, `UPDATE posts SET status = $1, not_before = $2, last_error = $3, lease_until = NULL,
+				updated_at = $4 WHERE id = $5`, string(p.Status), ms(p.NotBefore), p.LastError, ms(now), p.ID); err != nil {
+				return err
+			}
+			if err := addEvent(ctx, tx, p.ID, from, p.Status, p.LastError, "dispatcher", now); err != nil {
+				return err
+			}
+			deferred = true
 		}
 		from, reason := store.Claim(p, now, lease)
 		if _, err := tx.Exec(ctx, `UPDATE posts SET status = 'sending', attempts = $1, lease_until = $2,
@@ -228,6 +248,9 @@ func (s *DB) ClaimPost(ctx context.Context, dest string, now time.Time, lease ti
 	if errors.As(err, &lim) {
 		return nil, lim
 	}
+	if err == nil && claimed == nil {
+		return nil, fmt.Errorf("store: claim post for %s: %w", dest, news.ErrNotFound)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("store: claim post for %s: %w", dest, err)
 	}
@@ -236,16 +259,32 @@ func (s *DB) ClaimPost(ctx context.Context, dest string, now time.Time, lease ti
 
 // checkRules applies the spacing and the daily cap, counting posts being
 // sent (a live lease) as well as those published.
-func checkRules(ctx context.Context, tx pgx.Tx, dest string, now time.Time, r store.ClaimRules) error {
-	if r.MinInterval <= 0 && r.DailyCap <= 0 {
-		return nil
+// It returns what was spent this month when there is a budget.
+func checkRules(ctx context.Context, tx pgx.Tx, dest string, now time.Time, r store.ClaimRules) (spent float64, err error) {
+	if r.MinInterval <= 0 && r.DailyCap <= 0 && r.Budget == nil {
+		return 0, nil
 	}
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('herald-destination:' || $1, 0))`, dest); err != nil {
-		return err
+		return 0, err
+	}
+	if b := r.Budget; b != nil {
+		var n, withLink int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*), COUNT(*) FILTER (WHERE has_link) FROM posts WHERE destination = $1
+			AND ((status = 'published' AND published_at >= $2) OR (status = 'sending' AND lease_until > $3))`,
+			dest, ms(b.From), ms(now)).Scan(&n, &withLink); err != nil {
+			return 0, err
+		}
+		spent = b.Spent(n, withLink)
+		if err := b.Check(spent); err != nil {
+			return 0, err
+		}
+	}
+	if r.MinInterval <= 0 && r.DailyCap <= 0 {
+		return spent, nil
 	}
 	var n int
 	var oldest, last pgtype.Timestamptz
-	err := tx.QueryRow(ctx, `WITH recent AS (
+	err = tx.QueryRow(ctx, `WITH recent AS (
 			SELECT published_at AS t FROM posts WHERE destination = $1 AND status = 'published' AND published_at >= $3
 			UNION ALL SELECT updated_at FROM posts WHERE destination = $1 AND status = 'sending' AND lease_until > $2)
 		SELECT COUNT(*), MIN(t), (SELECT MAX(t) FROM (
@@ -253,9 +292,9 @@ func checkRules(ctx context.Context, tx pgx.Tx, dest string, now time.Time, r st
 			UNION ALL SELECT MAX(updated_at) FROM posts WHERE destination = $1 AND status = 'sending' AND lease_until > $2) l)
 		FROM recent`, dest, ms(now), ms(now.Add(-24*time.Hour))).Scan(&n, &oldest, &last)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	return r.Check(now, n, fromTS(oldest), fromTS(last))
+	return spent, r.Check(now, n, fromTS(oldest), fromTS(last))
 }
 
 // NextDue returns when the next queued post for dest is due.

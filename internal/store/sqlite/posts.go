@@ -188,15 +188,35 @@ func (s *DB) History(ctx context.Context, postID int64) ([]news.Transition, erro
 func (s *DB) ClaimPost(ctx context.Context, dest string, now time.Time, lease time.Duration, r store.ClaimRules) (*news.Post, error) {
 	var claimed *news.Post
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if err := checkRules(ctx, tx, dest, now, r); err != nil {
-			return err
-		}
-		p, err := scanPost(tx.QueryRowContext(ctx, `SELECT `+postColumns+` FROM posts
-			WHERE destination = ? AND priority >= ?
-			AND ((status = 'queued' AND not_before <= ?) OR (status = 'sending' AND lease_until <= ?))
-			ORDER BY priority DESC, sort_at, id LIMIT 1`, dest, r.MinPriority, now.UnixMilli(), now.UnixMilli()))
+		spent, err := checkRules(ctx, tx, dest, now, r)
 		if err != nil {
 			return err
+		}
+		var p *news.Post
+		deferred := false // posts moved to next month, kept when none is left to claim
+		for {
+			p, err = scanPost(tx.QueryRowContext(ctx, `SELECT `+postColumns+` FROM posts
+				WHERE destination = ? AND priority >= ?
+				AND ((status = 'queued' AND not_before <= ?) OR (status = 'sending' AND lease_until <= ?))
+				ORDER BY priority DESC, sort_at, id LIMIT 1`, dest, r.MinPriority, now.UnixMilli(), now.UnixMilli()))
+			if deferred && errors.Is(err, sql.ErrNoRows) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			from := p.Status
+			if r.Budget == nil || !r.Budget.Defer(p, spent, now) {
+				break
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE posts SET status = ?, not_before = ?, last_error = ?, lease_until = NULL,
+				updated_at = ? WHERE id = ?`, p.Status, p.NotBefore.UnixMilli(), p.LastError, now.UnixMilli(), p.ID); err != nil {
+				return err
+			}
+			if err := addEvent(ctx, tx, p.ID, from, p.Status, p.LastError, "dispatcher", now); err != nil {
+				return err
+			}
+			deferred = true
 		}
 		from, reason := store.Claim(p, now, lease)
 		if _, err := tx.ExecContext(ctx, `UPDATE posts SET status = 'sending', attempts = ?, lease_until = ?,
@@ -210,6 +230,9 @@ func (s *DB) ClaimPost(ctx context.Context, dest string, now time.Time, lease ti
 	if errors.As(err, &lim) {
 		return nil, lim
 	}
+	if err == nil && claimed == nil {
+		return nil, fmt.Errorf("store: claim post for %s: %w", dest, news.ErrNotFound)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("store: claim post for %s: %w", dest, notFound(err))
 	}
@@ -218,22 +241,35 @@ func (s *DB) ClaimPost(ctx context.Context, dest string, now time.Time, lease ti
 
 // checkRules applies the spacing and the daily cap, counting posts being
 // sent (a live lease) as well as those published.
-func checkRules(ctx context.Context, tx *sql.Tx, dest string, now time.Time, r store.ClaimRules) error {
+// It returns what was spent this month when there is a budget.
+func checkRules(ctx context.Context, tx *sql.Tx, dest string, now time.Time, r store.ClaimRules) (spent float64, err error) {
+	if b := r.Budget; b != nil {
+		var n, withLink int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(has_link), 0) FROM posts WHERE destination = ?
+			AND ((status = 'published' AND published_at >= ?) OR (status = 'sending' AND lease_until > ?))`,
+			dest, b.From.UnixMilli(), now.UnixMilli()).Scan(&n, &withLink); err != nil {
+			return 0, err
+		}
+		spent = b.Spent(n, withLink)
+		if err := b.Check(spent); err != nil {
+			return 0, err
+		}
+	}
 	if r.MinInterval <= 0 && r.DailyCap <= 0 {
-		return nil
+		return spent, nil
 	}
 	var n int
 	var oldest, last sql.NullInt64
-	err := tx.QueryRowContext(ctx, `SELECT COUNT(*), MIN(t), (SELECT MAX(t) FROM (
+	err = tx.QueryRowContext(ctx, `SELECT COUNT(*), MIN(t), (SELECT MAX(t) FROM (
 			SELECT published_at AS t FROM posts WHERE destination = ?1 AND status = 'published'
 			UNION ALL SELECT updated_at FROM posts WHERE destination = ?1 AND status = 'sending' AND lease_until > ?2))
 		FROM (SELECT published_at AS t FROM posts WHERE destination = ?1 AND status = 'published' AND published_at >= ?3
 			UNION ALL SELECT updated_at FROM posts WHERE destination = ?1 AND status = 'sending' AND lease_until > ?2)`,
 		dest, now.UnixMilli(), now.Add(-24*time.Hour).UnixMilli()).Scan(&n, &oldest, &last)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	return r.Check(now, n, fromMS(oldest), fromMS(last))
+	return spent, r.Check(now, n, fromMS(oldest), fromMS(last))
 }
 
 // NextDue returns when the next queued post for dest is due.

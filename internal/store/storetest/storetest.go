@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -32,6 +33,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Published", testPublished},
 		{"ClaimMinPriority", testClaimMinPriority},
 		{"ClaimRules", testClaimRules},
+		{"ClaimBudget", testClaimBudget},
 		{"FeedLeases", testFeedLeases},
 		{"Destinations", testDestinations},
 		{"Audit", testAudit},
@@ -523,3 +525,52 @@ func testFeedLeases(t *testing.T, s store.Store) {
 		t.Error("not leased when due")
 	}
 }
+
+func testClaimBudget(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	month := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	budget := &store.Budget{Limit: 0.50, Post: 0.015, LinkPost: 0.20, From: month, Until: month.AddDate(0, 1, 0)}
+	add := func(text string, link bool) *news.Post {
+		p := queued(text, t0)
+		p.HasLink = link
+		if err := s.AddPost(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	a, b, c := add("a", true), add("b", true), add("c", true)
+	rules := store.ClaimRules{Budget: budget}
+	// Two posts with links: one published, one being sent ($0.40 in all).
+	first, err := s.ClaimPost(ctx, "x", t0, time.Hour, rules)
+	if err != nil || first.ID != a.ID {
+		t.Fatalf("first claim: %v", err)
+	}
+	if _, err := s.Transition(ctx, first.ID, sending, news.StatusPublished, "", "", t0, nil); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := s.ClaimPost(ctx, "x", t0, time.Hour, rules); err != nil || p.ID != b.ID {
+		t.Fatalf("second claim: %v", err)
+	}
+	// A third with a link would cost $0.60: it moves to next month, and a
+	// cheaper post still fits.
+	cheap := add("d", false)
+	p, err := s.ClaimPost(ctx, "x", t0, time.Hour, rules)
+	if err != nil || p.ID != cheap.ID {
+		t.Fatalf("claim of the cheaper post: %+v %v", p, err)
+	}
+	got, _ := s.Post(ctx, c.ID)
+	if got.Status != news.StatusQueued || !got.NotBefore.Equal(budget.Until) || !strings.Contains(got.LastError, "monthly budget of $0.50") {
+		t.Errorf("post over the budget: %+v", got)
+	}
+	// $0.415 spent (the post being sent counts): with a limit of $0.42 not
+	// even a post without a link fits, and every claim waits for next month.
+	add("e", false)
+	tight := *budget
+	tight.Limit = 0.42
+	var lim *store.Limited
+	if _, err := s.ClaimPost(ctx, "x", t0, time.Hour, store.ClaimRules{Budget: &tight}); !errors.As(err, &lim) || !lim.Until.Equal(budget.Until) {
+		t.Errorf("claim with $0.415 of $0.42 spent: %v", err)
+	}
+}
+
+var sending = []news.Status{news.StatusSending}
