@@ -135,7 +135,23 @@ func (in *Ingester) HandleFeed(ctx context.Context, f *store.Feed, p *feed.Parse
 	for i, c := range fresh {
 		var posts []*news.Post
 		if post[i] {
+			link, key := c.a.URL, c.a.Key
 			in.summarize(ctx, f, c.a, c.item)
+			if c.a.Key != key {
+				// The page named another URL as canonical. When that article
+				// is recorded already, this entry is recorded under its own
+				// link, with no post, so that it is not read again.
+				seen, err := in.Store.ArticleSeen(ctx, f.ID, "", c.a.Key)
+				if err != nil {
+					return err
+				}
+				if seen {
+					c.a.URL, c.a.Key = link, key
+					post[i] = false
+				}
+			}
+		}
+		if post[i] {
 			posts = in.posts(c.a, now)
 		}
 		added, err := in.Store.AddArticle(ctx, c.a, posts...)

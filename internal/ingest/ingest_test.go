@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -224,5 +225,37 @@ func TestOffsiteLinkIsGuarded(t *testing.T) {
 	}
 	if n := len(posts(t, st)); n != 1 {
 		t.Errorf("%d posts; the article is still posted, without a summary", n)
+	}
+}
+
+// An entry whose page names an already recorded article as canonical is
+// recorded without a post, and its page is not read again.
+func TestCanonicalOfRecordedArticle(t *testing.T) {
+	var reads atomic.Int64
+	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reads.Add(1)
+		fmt.Fprintf(w, `<html><head><link rel="canonical" href="https://news.example/story-0/">
+<meta property="og:description" content="The council approved the budget on Monday, officials said."></head><body></body></html>`)
+	}))
+	defer page.Close()
+	in := &Ingester{FirstRun: FirstRun{Mode: "all"}, Pages: fetch.New(fetch.Options{AllowPrivate: true})}
+	st := setup(t, in)
+	ctx := context.Background()
+	f, _ := st.EnsureFeed(ctx, page.URL+"/feed")
+	if err := in.HandleFeed(ctx, f, items(1, "news.example")); err != nil {
+		t.Fatal(err)
+	}
+	amp := &feed.Parsed{Items: []feed.Item{{GUID: "amp-0", Link: page.URL + "/amp/story-0/", Title: "Story 0", Published: now}}}
+	f.Initialized = true
+	for range 2 {
+		if err := in.HandleFeed(ctx, f, amp); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(posts(t, st)); n != 1 {
+		t.Errorf("%d posts, want 1", n)
+	}
+	if n := reads.Load(); n != 1 {
+		t.Errorf("the page was read %d times, want 1", n)
 	}
 }
