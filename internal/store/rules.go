@@ -99,3 +99,22 @@ func (b *Budget) Defer(p *news.Post, spent float64, now time.Time) bool {
 	p.Status, p.NotBefore, p.LeaseUntil, p.UpdatedAt = news.StatusQueued, b.Until, time.Time{}, now
 	return true
 }
+
+// Prepare checks a new post and fills in its times: created now unless
+// set, due and sorted at its creation unless set.
+func Prepare(p *news.Post, now time.Time) error {
+	if !p.Status.Valid() {
+		return fmt.Errorf("invalid status %q", p.Status)
+	}
+	if p.CreatedAt.IsZero() {
+		p.CreatedAt = now
+	}
+	p.UpdatedAt = p.CreatedAt
+	if p.SortAt.IsZero() {
+		p.SortAt = p.CreatedAt
+	}
+	if p.NotBefore.IsZero() {
+		p.NotBefore = p.CreatedAt
+	}
+	return nil
+}

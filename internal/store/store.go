@@ -108,7 +108,8 @@ type Store interface {
 	SaveFeedState(ctx context.Context, f *Feed) error
 	// LeaseFeed takes the feed for owner until the given time, when it is due
 	// (NextFetch <= now) and no other owner holds a live lease on it. It
-	// returns the feed as stored, and whether the lease was taken.
+	// returns the feed's state as stored (without the article count, which
+	// would cost a count on every poll), and whether the lease was taken.
 	LeaseFeed(ctx context.Context, id int64, owner string, now, until time.Time) (*Feed, bool, error)
 	// RenewFeedLeases extends owner's live leases until the given time.
 	RenewFeedLeases(ctx context.Context, owner string, now, until time.Time) error

@@ -12,9 +12,13 @@ import (
 	"github.com/heraldhq/herald/internal/store"
 )
 
-const feedColumns = `f.id, f.url, f.title, f.etag, f.last_modified, f.initialized, f.last_fetch, f.last_success,
-	f.last_status, f.last_error, f.failures, f.next_fetch,
-	(SELECT COUNT(*) FROM articles a WHERE a.feed_id = f.id)`
+// feedState is a feed's columns; feedColumns adds the count of its
+// articles, which the poller does not need.
+const (
+	feedState = `f.id, f.url, f.title, f.etag, f.last_modified, f.initialized, f.last_fetch, f.last_success,
+	f.last_status, f.last_error, f.failures, f.next_fetch`
+	feedColumns = feedState + `, (SELECT COUNT(*) FROM articles a WHERE a.feed_id = f.id)`
+)
 
 func scanFeed(row pgx.Row) (*store.Feed, error) {
 	var f store.Feed
@@ -96,9 +100,9 @@ func (s *DB) LeaseFeed(ctx context.Context, id int64, owner string, now, until t
 	if err != nil {
 		return nil, false, fmt.Errorf("store: lease feed %d: %w", id, err)
 	}
-	f, err := s.Feed(ctx, id)
+	f, err := scanFeed(s.pool.QueryRow(ctx, `SELECT `+feedState+`, 0 FROM feeds f WHERE f.id = $1`, id))
 	if err != nil {
-		return nil, false, err
+		return nil, false, fmt.Errorf("store: feed %d: %w", id, notFound(err))
 	}
 	return f, tag.RowsAffected() == 1, nil
 }

@@ -39,19 +39,8 @@ func scanPost(row pgx.Row) (*news.Post, error) {
 }
 
 func insertPost(ctx context.Context, tx pgx.Tx, p *news.Post) error {
-	if !p.Status.Valid() {
-		return fmt.Errorf("invalid status %q", p.Status)
-	}
-	now := time.Now().UTC()
-	if p.CreatedAt.IsZero() {
-		p.CreatedAt = now
-	}
-	p.UpdatedAt = p.CreatedAt
-	if p.SortAt.IsZero() {
-		p.SortAt = p.CreatedAt
-	}
-	if p.NotBefore.IsZero() {
-		p.NotBefore = p.CreatedAt
+	if err := store.Prepare(p, time.Now().UTC()); err != nil {
+		return err
 	}
 	var articleID any
 	if p.ArticleID != 0 {

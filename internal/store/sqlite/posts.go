@@ -36,19 +36,8 @@ func scanPost(row interface{ Scan(...any) error }) (*news.Post, error) {
 }
 
 func insertPost(ctx context.Context, tx *sql.Tx, p *news.Post) error {
-	if !p.Status.Valid() {
-		return fmt.Errorf("invalid status %q", p.Status)
-	}
-	now := time.Now().UTC()
-	if p.CreatedAt.IsZero() {
-		p.CreatedAt = now
-	}
-	p.UpdatedAt = p.CreatedAt
-	if p.SortAt.IsZero() {
-		p.SortAt = p.CreatedAt
-	}
-	if p.NotBefore.IsZero() {
-		p.NotBefore = p.CreatedAt
+	if err := store.Prepare(p, time.Now().UTC()); err != nil {
+		return err
 	}
 	var articleID any
 	if p.ArticleID != 0 {
