@@ -69,6 +69,17 @@ func runDaemon(ctx context.Context, cfg *config.Config, log *slog.Logger, o daem
 	// A publish call may take at most publishTimeout, so a post whose claim
 	// is older than that plus a margin belongs to a process that died.
 	publishTimeout := min(max(cfg.ShutdownTimeout-2*time.Second, 5*time.Second), 30*time.Second)
+	ing := &ingest.Ingester{
+		Store:    st,
+		Targets:  targets,
+		Pages:    fetcher,
+		FirstRun: ingest.FirstRun{Mode: cfg.FirstRun.Mode, N: cfg.FirstRun.N},
+		MaxAge:   cfg.MaxAge,
+		Approval: cfg.Approval,
+		Log:      log,
+
+		BreakingCategories: cfg.BreakingCategories,
+	}
 	disp := outbox.New(st, pubs, outbox.Options{
 		MinInterval:    cfg.MinPostInterval,
 		DailyCap:       cfg.DailyCap,
@@ -83,19 +94,9 @@ func runDaemon(ctx context.Context, cfg *config.Config, log *slog.Logger, o daem
 		},
 		Log:     log,
 		Observe: metrics.ObservePublish,
+		Read:    ing.WriteFor,
 	})
-	ing := &ingest.Ingester{
-		Store:    st,
-		Targets:  targets,
-		Pages:    fetcher,
-		FirstRun: ingest.FirstRun{Mode: cfg.FirstRun.Mode, N: cfg.FirstRun.N},
-		MaxAge:   cfg.MaxAge,
-		Approval: cfg.Approval,
-		Log:      log,
-		Queued:   disp.Kick,
-
-		BreakingCategories: cfg.BreakingCategories,
-	}
+	ing.Queued = disp.Kick
 	poller := &source.Poller{
 		Store: st, Fetcher: fetcher, Handler: ing,
 		Interval: cfg.PollInterval, Workers: cfg.PollWorkers,
@@ -119,7 +120,6 @@ func runDaemon(ctx context.Context, cfg *config.Config, log *slog.Logger, o daem
 		FromURL:     ing.Write,
 		Editor:      disp,
 		OpenEditing: o.openEditing,
-		MinInterval: cfg.MinPostInterval,
 	})
 	if o.mount != nil {
 		o.mount(srv)

@@ -8,6 +8,7 @@ package ingest
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -290,12 +291,35 @@ func (in *Ingester) FromURL(ctx context.Context, raw string) (*news.Article, err
 // Write reads the article at an editor's URL and writes its post for the
 // first destination.
 func (in *Ingester) Write(ctx context.Context, raw string) (*news.Article, string, error) {
+	return in.WriteFor(ctx, raw, "")
+}
+
+// WriteFor reads the article at an editor's URL and writes its post for the
+// destination dest (the first when empty). A page that cannot be read is a
+// *news.Error that says why in an editor's words.
+func (in *Ingester) WriteFor(ctx context.Context, raw, dest string) (*news.Article, string, error) {
 	a, err := in.FromURL(ctx, raw)
 	if err != nil {
-		return nil, "", err
+		return nil, "", unreadable(err)
 	}
-	text, err := in.Compose(a, "")
-	return a, text, err
+	text, err := in.Compose(a, dest)
+	if err != nil {
+		return nil, "", news.Invalid("herald could not write a post for that page: %v", err).Because(err)
+	}
+	return a, text, nil
+}
+
+// unreadable says in an editor's words why the page at an address could not
+// be read.
+func unreadable(err error) error {
+	if _, ok := news.Refusal(err); ok {
+		return err
+	}
+	var fe *fetch.Error
+	if errors.As(err, &fe) {
+		return news.Invalid("%s", fe.Error()).Because(err)
+	}
+	return news.Invalid("could not read that page: %v", err).Because(err)
 }
 
 // Compose writes the post for a, for the destination named dest (the first

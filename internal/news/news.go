@@ -170,10 +170,3 @@ func (e *PublishError) Error() string {
 }
 
 func (e *PublishError) Unwrap() error { return e.Err }
-
-// ErrNotFound is returned by stores when a row does not exist.
-var ErrNotFound = errors.New("not found")
-
-// ErrConflict is returned when an action is not allowed in the current state
-// (approving a published post, posting an article twice to one destination).
-var ErrConflict = errors.New("conflict")

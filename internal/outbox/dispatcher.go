@@ -53,6 +53,8 @@ type Options struct {
 	Costs map[string]Cost
 	// Location is where calendar months begin, for budgets (default UTC).
 	Location *time.Location
+	// Read reads the article at an address an editor gives (Create).
+	Read Reader
 }
 
 // Cost is what a platform charges per post, and what may be spent.
@@ -62,17 +64,10 @@ type Cost struct {
 	MonthlyBudget float64
 }
 
-// Of is the price of one post.
-func (c Cost) Of(hasLink bool) float64 {
-	if hasLink {
-		return c.LinkPost
-	}
-	return c.Post
-}
-
 // Spent is what the posts in u cost.
 func (c Cost) Spent(u store.Usage) float64 {
-	return float64(u.Count-u.WithLink)*c.Post + float64(u.WithLink)*c.LinkPost
+	b := store.Budget{Post: c.Post, LinkPost: c.LinkPost}
+	return b.Spent(u.Count, u.WithLink)
 }
 
 // QuietHours is a daily window, in a time zone, when automatic posts wait.

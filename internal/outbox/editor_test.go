@@ -3,10 +3,13 @@ package outbox
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/heraldhq/herald/internal/news"
+	"github.com/heraldhq/herald/internal/store"
 )
 
 func TestEditorActions(t *testing.T) {
@@ -74,25 +77,152 @@ func TestEditorActions(t *testing.T) {
 
 func TestCreate(t *testing.T) {
 	x := &script{name: "x"}
-	d, _, _ := setup(t, Options{MaxAge: 24 * time.Hour}, x)
+	reads := 0
+	read := func(ctx context.Context, url, dest string) (*news.Article, string, error) {
+		reads++
+		if url == "https://news.example.org/gone/" {
+			return nil, "", news.Invalid("the page answered 404 Not Found")
+		}
+		return &news.Article{GUID: url, URL: url, Key: "news.example.org/a", Title: "A", Published: t0, Seen: t0}, "A " + url, nil
+	}
+	d, st, _ := setup(t, Options{MaxAge: 24 * time.Hour, Read: read}, x)
 	ctx := context.Background()
-	free := &news.Post{Destination: "x", Text: "A note from the newsroom"}
-	if err := d.Create(ctx, "ana", nil, free); err != nil || free.ID == 0 || free.Priority != news.PriorityEditor || free.CreatedBy != "ana" {
+	free, err := d.Create(ctx, "ana", Draft{Text: "A note from the newsroom"})
+	if err != nil || free.ID == 0 || free.Priority != news.PriorityEditor || free.CreatedBy != "ana" || free.Destination != "x" || free.HasLink {
 		t.Fatalf("free text: %+v %v", free, err)
 	}
-	art := func() *news.Article {
-		return &news.Article{GUID: "https://news.example/a/", URL: "https://news.example/a/", Key: "news.example/a", Title: "A", Published: t0, Seen: t0}
-	}
-	first := &news.Post{Destination: "x", Text: "A https://news.example/a/"}
-	if err := d.Create(ctx, "ana", art(), first); err != nil || first.ArticleID == 0 {
+	first, err := d.Create(ctx, "ana", Draft{URL: "https://news.example.org/a/"})
+	if err != nil || first.ArticleID == 0 || first.Text != "A https://news.example.org/a/" || !first.HasLink {
 		t.Fatalf("for an article: %+v %v", first, err)
 	}
-	second := &news.Post{Destination: "x", Text: "A again https://news.example/a/"}
-	if err := d.Create(ctx, "ben", art(), second); !errors.Is(err, news.ErrConflict) {
-		t.Errorf("second post of one article: %v, want ErrConflict", err)
+	_, err = d.Create(ctx, "ben", Draft{URL: "https://news.example.org/a/", Text: "A again https://news.example.org/a/"})
+	if r, ok := news.Refusal(err); !ok || !errors.Is(err, news.ErrConflict) || r.Message != "herald has already posted or queued this article for x" {
+		t.Errorf("second post of one article: %v, want a conflict", err)
+	}
+	for _, tc := range []struct {
+		d    Draft
+		kind error
+		msg  string
+	}{
+		{Draft{}, news.ErrInvalid, "give an article's address or a text"},
+		{Draft{Text: "   "}, news.ErrInvalid, "the text is empty"},
+		{Draft{Text: strings.Repeat("a", 281)}, news.ErrInvalid, "the text is 281 characters as X counts them; the limit is 280: shorten it by 1"},
+		{Draft{Text: "hi", Destination: "mastodon"}, news.ErrInvalid, `there is no destination "mastodon" (herald posts to x)`},
+		{Draft{URL: "ftp://news.example.org/a"}, news.ErrInvalid, `"ftp://news.example.org/a" is not a web address (it must start with http:// or https://)`},
+		{Draft{URL: "https://news.example.org/gone/"}, news.ErrInvalid, "the page answered 404 Not Found"},
+	} {
+		_, err := d.Create(ctx, "ana", tc.d)
+		r, ok := news.Refusal(err)
+		if !ok || !errors.Is(err, tc.kind) || r.Message != tc.msg {
+			t.Errorf("%+v: %v, want %q", tc.d, err, tc.msg)
+		}
 	}
 	d.Step(ctx)
 	if len(x.sent) != 2 {
 		t.Errorf("sent %q", x.sent)
 	}
+	// An edit that adds a link makes the post a post with a link, which X
+	// prices higher; one that removes it, a plain post.
+	p, err := d.Create(ctx, "ana", Draft{Text: "No link yet", At: t0.Add(time.Hour)})
+	if err != nil || p.HasLink {
+		t.Fatalf("%+v %v", p, err)
+	}
+	withLink := "Now with https://news.example.org/b/"
+	if p, err = d.Edit(ctx, p.ID, "ana", Change{Text: &withLink}); err != nil || !p.HasLink {
+		t.Fatalf("edit adding a link: %+v %v", p, err)
+	}
+	if got, _ := st.Post(ctx, p.ID); !got.HasLink {
+		t.Error("the stored post lost its link price")
+	}
+	plain := "Plain again"
+	if p, err = d.Edit(ctx, p.ID, "ana", Change{Text: &plain}); err != nil || p.HasLink {
+		t.Fatalf("edit removing the link: %+v %v", p, err)
+	}
 }
+
+func TestRefusalsInEditorsWords(t *testing.T) {
+	x := &script{name: "x"}
+	d, st, _ := setup(t, Options{}, x)
+	ctx := context.Background()
+	p := queue(t, st, "x", "queued", t0)
+	for _, tc := range []struct {
+		err  error
+		kind error
+		msg  string
+	}{
+		{second(d.Approve(ctx, p.ID, "ana")), news.ErrConflict, fmt.Sprintf("post #%d is queued: only pending posts can be approved", p.ID)},
+		{second(d.Retry(ctx, p.ID, "ana")), news.ErrConflict, fmt.Sprintf("post #%d is queued: only failed, skipped or canceled posts can be retried", p.ID)},
+		{second(d.Cancel(ctx, 9999, "ana")), news.ErrNotFound, "post #9999 does not exist"},
+		{second(d.Edit(ctx, p.ID, "ana", Change{})), news.ErrInvalid, "nothing to change: give a text, a time or a priority"},
+		{second(d.Edit(ctx, p.ID, "ana", Change{Priority: ptr(1001)})), news.ErrInvalid, "the priority must be between 0 and 1000"},
+		{d.ResumeDestination(ctx, "bluesky", "ana"), news.ErrNotFound, `there is no destination "bluesky" (herald posts to x)`},
+	} {
+		r, ok := news.Refusal(tc.err)
+		if !ok || !errors.Is(tc.err, tc.kind) || r.Message != tc.msg {
+			t.Errorf("%v: want %q (%v)", tc.err, tc.msg, tc.kind)
+		}
+	}
+}
+
+// An approval between an edit's read and its write is not undone: the edit
+// lands on the approved post, which stays queued.
+func TestEditKeepsAConcurrentApproval(t *testing.T) {
+	x := &script{name: "x"}
+	d, st, _ := setup(t, Options{}, x)
+	ctx := context.Background()
+	p := &news.Post{Destination: "x", Text: "pending", Status: news.StatusPending, SortAt: t0, NotBefore: t0, CreatedAt: t0}
+	if err := st.AddPost(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	racing := &approveOnRead{Store: st, approve: func() {
+		if _, err := d.Approve(ctx, p.ID, "ben"); err != nil {
+			t.Error(err)
+		}
+	}}
+	d.store = racing
+	text := "edited"
+	got, err := d.Edit(ctx, p.ID, "ana", Change{Text: &text})
+	if err != nil || got.Status != news.StatusQueued || got.Text != text {
+		t.Fatalf("edit racing an approval: %+v %v", got, err)
+	}
+	h, _ := st.History(ctx, p.ID)
+	if last := h[len(h)-1]; last.From != news.StatusQueued || last.To != news.StatusQueued {
+		t.Errorf("the edit was recorded as %s -> %s", last.From, last.To)
+	}
+}
+
+// approveOnRead approves the post the first time the editor reads it, as
+// another editor would between that read and the edit's write.
+type approveOnRead struct {
+	store.Store
+	approve func()
+	done    bool
+}
+
+func (s *approveOnRead) Post(ctx context.Context, id int64) (*news.Post, error) {
+	p, err := s.Store.Post(ctx, id)
+	if !s.done {
+		s.done = true
+		s.approve()
+	}
+	return p, err
+}
+
+func TestRaise(t *testing.T) {
+	x := &script{name: "x"}
+	d, st, _ := setup(t, Options{}, x)
+	ctx := context.Background()
+	a := queue(t, st, "x", "a", t0.Add(-2*time.Minute)) // older news: it goes first
+	b := queue(t, st, "x", "b", t0.Add(-time.Minute))
+	got, err := d.Raise(ctx, b.ID, "ana")
+	if err != nil || got.Priority != 1 {
+		t.Fatalf("raise: %+v %v", got, err)
+	}
+	if ests := EstimateQueue([]*news.Post{a, got}, QueueState{Now: t0}); ests[0].ID != b.ID {
+		t.Errorf("raised post is not first: %+v", ests)
+	}
+}
+
+func second[T any](_ T, err error) error { return err }
+
+func ptr[T any](v T) *T { return &v }

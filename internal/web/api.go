@@ -7,12 +7,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/heraldhq/herald/internal/fetch"
 	"github.com/heraldhq/herald/internal/news"
 	"github.com/heraldhq/herald/internal/outbox"
 	"github.com/heraldhq/herald/internal/store"
@@ -165,11 +163,10 @@ func (s *Server) apiPreview(w http.ResponseWriter, r *http.Request) {
 
 // previewError says in plain words why a URL could not be previewed.
 func previewError(err error) string {
-	var fe *fetch.Error
-	if errors.As(err, &fe) {
-		return fe.Error()
+	if r, ok := news.Refusal(err); ok {
+		return r.Message
 	}
-	return "could not read that page: " + err.Error()
+	return "could not read that page"
 }
 
 type postJSON struct {
@@ -279,25 +276,28 @@ func (s *Server) apiStatus(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"paused": paused, "destinations": dests, "posts": queue})
 }
 
-// apiError answers an error from the editor layer with its status: 404 for
-// a missing post, 409 for an action its state forbids, 500 otherwise.
+// apiError answers an error from the editor layer with its status: 422 for
+// a request that cannot be carried out as given, 404 for what does not
+// exist, 409 for an action the current state forbids, each with the
+// editor's words; 500 with nothing internal otherwise.
 func (s *Server) apiError(w http.ResponseWriter, err error) {
-	switch {
-	case errors.Is(err, news.ErrNotFound):
-		writeError(w, http.StatusNotFound, "not found")
-	case errors.Is(err, news.ErrConflict):
-		writeError(w, http.StatusConflict, conflictMessage(err))
-	default:
-		s.o.Log.Error("api", "err", err)
-		writeError(w, http.StatusInternalServerError, "internal error")
+	if r, ok := news.Refusal(err); ok {
+		status := http.StatusUnprocessableEntity
+		switch {
+		case errors.Is(r.Kind, news.ErrNotFound):
+			status = http.StatusNotFound
+		case errors.Is(r.Kind, news.ErrConflict):
+			status = http.StatusConflict
+		}
+		writeError(w, status, r.Message)
+		return
 	}
-}
-
-// conflictMessage is the part of a conflict error meant for the editor.
-func conflictMessage(err error) string {
-	msg := strings.TrimPrefix(err.Error(), "store: ")
-	msg = strings.TrimSuffix(msg, ": "+news.ErrConflict.Error())
-	return "not allowed now: " + msg
+	if errors.Is(err, news.ErrNotFound) {
+		writeError(w, http.StatusNotFound, "not found")
+		return
+	}
+	s.o.Log.Error("api", "err", err)
+	writeError(w, http.StatusInternalServerError, "internal error")
 }
 
 func postID(w http.ResponseWriter, r *http.Request) (int64, bool) {
@@ -345,20 +345,6 @@ type createRequest struct {
 	Destination string `json:"destination"`
 }
 
-// checkText refuses an empty post or one over X's limit.
-func checkText(w http.ResponseWriter, text string) bool {
-	res := xtext.Parse(text)
-	if !res.Valid {
-		msg := fmt.Sprintf("the text is %d weighted characters; the limit is %d", res.WeightedLength, xtext.MaxWeightedLength)
-		if strings.TrimSpace(text) == "" {
-			msg = "the text is empty"
-		}
-		writeError(w, http.StatusUnprocessableEntity, msg)
-		return false
-	}
-	return true
-}
-
 func parseAt(w http.ResponseWriter, at string) (time.Time, bool) {
 	if at == "" {
 		return time.Time{}, true
@@ -380,49 +366,8 @@ func (s *Server) apiCreate(w http.ResponseWriter, r *http.Request, actor string)
 	if !ok {
 		return
 	}
-	dests := s.o.Editor.Destinations()
-	dest := req.Destination
-	if dest == "" && len(dests) > 0 {
-		dest = dests[0]
-	}
-	if !slices.Contains(dests, dest) {
-		writeError(w, http.StatusUnprocessableEntity, fmt.Sprintf("no destination %q", req.Destination))
-		return
-	}
-	p := &news.Post{Destination: dest, NotBefore: at, Text: req.Text}
-	var a *news.Article
-	switch {
-	case req.URL == "" && req.Text == "":
-		writeError(w, http.StatusUnprocessableEntity, `give "url" or "text"`)
-		return
-	case req.URL != "":
-		if _, err := news.CleanURL(req.URL); err != nil {
-			writeError(w, http.StatusUnprocessableEntity, fmt.Sprintf("%q is not an http(s) URL", req.URL))
-			return
-		}
-		if s.o.FromURL == nil {
-			writeError(w, http.StatusNotImplemented, "posts from URLs are not available")
-			return
-		}
-		art, text, err := s.o.FromURL(r.Context(), req.URL)
-		if err != nil {
-			s.o.Log.Info("post from URL failed", "url", req.URL, "err", err)
-			writeError(w, http.StatusUnprocessableEntity, previewError(err))
-			return
-		}
-		a = art
-		if p.Text == "" {
-			p.Text = text
-		}
-		p.HasLink = true
-	}
-	if !checkText(w, p.Text) {
-		return
-	}
-	if a == nil {
-		p.HasLink = len(xtext.Links(p.Text)) > 0
-	}
-	if err := s.o.Editor.Create(r.Context(), actor, a, p); err != nil {
+	p, err := s.o.Editor.Create(r.Context(), actor, outbox.Draft{URL: req.URL, Text: req.Text, At: at, Destination: req.Destination})
+	if err != nil {
 		s.apiError(w, err)
 		return
 	}
@@ -444,30 +389,13 @@ func (s *Server) apiEdit(w http.ResponseWriter, r *http.Request, actor string) {
 	if !readJSON(w, r, &req) {
 		return
 	}
-	var c outbox.Change
-	if req.Text != nil {
-		if !checkText(w, *req.Text) {
-			return
-		}
-		c.Text = req.Text
-	}
+	c := outbox.Change{Text: req.Text, Priority: req.Priority}
 	if req.At != nil {
 		at, ok := parseAt(w, *req.At)
 		if !ok {
 			return
 		}
 		c.At = &at
-	}
-	if req.Priority != nil {
-		if *req.Priority < 0 || *req.Priority > 1000 {
-			writeError(w, http.StatusUnprocessableEntity, `"priority" must be between 0 and 1000`)
-			return
-		}
-		c.Priority = req.Priority
-	}
-	if c == (outbox.Change{}) {
-		writeError(w, http.StatusUnprocessableEntity, `give "text", "at" or "priority"`)
-		return
 	}
 	p, err := s.o.Editor.Edit(r.Context(), id, actor, c)
 	if err != nil {

@@ -103,7 +103,7 @@ func startHerald(t *testing.T) *browserHerald {
 	ing := &ingest.Ingester{Store: st, Targets: []ingest.Target{{Name: "x", Compose: write}},
 		Pages: fetch.New(fetch.Options{AllowPrivate: true}), Log: log}
 	d := outbox.New(st, []outbox.Publisher{xTimeline{local.New("x")}}, outbox.Options{
-		MinInterval: 2 * time.Minute, DailyCap: 40, MaxAge: 24 * time.Hour, Log: log,
+		MinInterval: 2 * time.Minute, DailyCap: 40, MaxAge: 24 * time.Hour, Log: log, Read: ing.WriteFor,
 		Costs: map[string]outbox.Cost{"x": {Post: 0.015, LinkPost: 0.20, MonthlyBudget: 100}},
 	})
 	now := time.Now()
@@ -115,7 +115,7 @@ func startHerald(t *testing.T) *browserHerald {
 	}
 	srv := httptest.NewServer(New(Options{
 		Store: st, Feeds: feeds, Status: d.Status, Log: log, Title: "The Valley Courier",
-		Tokens: map[string]string{editorToken: editorName}, Editor: d, MinInterval: 2 * time.Minute,
+		Tokens: map[string]string{editorToken: editorName}, Editor: d,
 		FromURL: ing.Write,
 	}))
 	t.Cleanup(srv.Close)

@@ -238,7 +238,7 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request, v viewer) 
 		s.fail(w, err)
 		return
 	}
-	q, err := s.queue(ctx, viewer{}, tv.Dests, nil)
+	q, err := s.queue(ctx, viewer{}, nil)
 	if err != nil {
 		s.fail(w, err)
 		return
@@ -264,29 +264,14 @@ func (s *Server) destinations(ctx context.Context) ([]outbox.DestinationStatus, 
 
 // queue is the queued and sending posts in the order they are expected to
 // go, each with its estimated time.
-func (s *Server) queue(ctx context.Context, v viewer, dests []outbox.DestinationStatus, drafts map[int64]*draft) ([]postCard, error) {
-	posts, err := s.o.Store.Posts(ctx, store.PostFilter{Statuses: []news.Status{news.StatusQueued, news.StatusSending}, Limit: 200})
+func (s *Server) queue(ctx context.Context, v viewer, drafts map[int64]*draft) ([]postCard, error) {
+	if s.o.Editor == nil {
+		return nil, nil
+	}
+	est, err := s.o.Editor.Queue(ctx, 200)
 	if err != nil {
 		return nil, err
 	}
-	paused := false
-	if s.o.Editor != nil {
-		if paused, err = s.o.Editor.Paused(ctx); err != nil {
-			return nil, err
-		}
-	}
-	now := s.o.Clock()
-	last := make(map[string]time.Time)
-	for _, p := range posts {
-		if _, ok := last[p.Destination]; !ok {
-			u, err := s.o.Store.Published(ctx, p.Destination, now.Add(-24*time.Hour))
-			if err != nil {
-				return nil, err
-			}
-			last[p.Destination] = u.Last
-		}
-	}
-	est := estimateQueue(posts, queueState{Now: now, Spacing: s.o.MinInterval, Last: last, Dests: dests, Paused: paused})
 	cards := make([]postCard, 0, len(est))
 	for _, e := range est {
 		c := s.card(e.Post, v, "/queue", drafts[e.ID], actPublish, actRaise, actSkip)
@@ -314,8 +299,11 @@ func (s *Server) showQueue(w http.ResponseWriter, r *http.Request, v viewer, sta
 		s.fail(w, err)
 		return
 	}
-	qv := queueView{Dests: dests, Spacing: s.o.MinInterval}
-	if qv.Posts, err = s.queue(ctx, v, dests, drafts); err != nil {
+	qv := queueView{Dests: dests}
+	if s.o.Editor != nil {
+		qv.Spacing = s.o.Editor.Spacing()
+	}
+	if qv.Posts, err = s.queue(ctx, v, drafts); err != nil {
 		s.fail(w, err)
 		return
 	}

@@ -5,15 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/heraldhq/herald/internal/news"
 	"github.com/heraldhq/herald/internal/outbox"
-	"github.com/heraldhq/herald/internal/store"
-	"github.com/heraldhq/herald/internal/xtext"
 )
 
 // Editors' actions from the dashboard's forms. Each goes through the Editor
@@ -28,11 +25,8 @@ func (s *Server) done(w http.ResponseWriter, r *http.Request, v viewer, fallback
 
 // actionError says in plain words why the editor layer refused an action.
 func (s *Server) actionError(err error, what string) flash {
-	switch {
-	case errors.Is(err, news.ErrNotFound):
-		return flash{Text: what + ": it no longer exists.", Bad: true}
-	case errors.Is(err, news.ErrConflict):
-		return flash{Text: what + ": " + conflictMessage(err) + ".", Bad: true}
+	if r, ok := news.Refusal(err); ok {
+		return flash{Text: sentence(r.Message), Bad: true}
 	}
 	s.o.Log.Error("dashboard action failed", "action", what, "err", err)
 	return flash{Text: what + ": something went wrong on our side; the log has the details.", Bad: true}
@@ -74,7 +68,7 @@ func (s *Server) postAction(w http.ResponseWriter, r *http.Request, v viewer) {
 		}
 		s.done(w, r, v, "/queue", flash{Text: label + " saved."})
 	case "raise":
-		if _, err := s.raise(ctx, id, v.Editor); err != nil {
+		if _, err := ed.Raise(ctx, id, v.Editor); err != nil {
 			s.done(w, r, v, "/queue", s.actionError(err, label))
 			return
 		}
@@ -100,8 +94,8 @@ func (s *Server) postAction(w http.ResponseWriter, r *http.Request, v viewer) {
 
 // applyEdits saves what the editor changed in a post's form: its text and,
 // when withTime, its time. It returns whether anything changed; when the
-// change is refused it has answered (ok false): a bad text comes back on its
-// page with the reason.
+// change is refused it has answered (ok false): a refused change comes back
+// on its page with the reason, so that nothing typed is lost.
 func (s *Server) applyEdits(w http.ResponseWriter, r *http.Request, v viewer, id int64, withTime bool) (changed, ok bool) {
 	ctx := r.Context()
 	label := fmt.Sprintf("Post #%d", id)
@@ -119,13 +113,7 @@ func (s *Server) applyEdits(w http.ResponseWriter, r *http.Request, v viewer, id
 	d := &draft{At: at}
 	if hasText {
 		if t := formText(text[0]); t != cur.Text {
-			d.Text = t
-			if msg := checkPostText(t); msg != "" {
-				d.Error = msg
-				s.showDraft(w, r, v, cur, d)
-				return false, false
-			}
-			c.Text = &t
+			d.Text, c.Text = t, &t
 		}
 	}
 	if withTime && at != "" {
@@ -143,7 +131,12 @@ func (s *Server) applyEdits(w http.ResponseWriter, r *http.Request, v viewer, id
 		return false, true
 	}
 	if _, err := s.o.Editor.Edit(ctx, id, v.Editor, c); err != nil {
-		s.done(w, r, v, "/queue", s.actionError(err, label))
+		if errors.Is(err, news.ErrInvalid) {
+			d.Error = sentence(err.Error())
+			s.showDraft(w, r, v, cur, d)
+		} else {
+			s.done(w, r, v, "/queue", s.actionError(err, label))
+		}
 		return false, false
 	}
 	return true, true
@@ -166,27 +159,6 @@ func (s *Server) showDraft(w http.ResponseWriter, r *http.Request, v viewer, p *
 	}
 }
 
-// raise moves a queued post ahead of the others for its destination.
-func (s *Server) raise(ctx context.Context, id int64, actor string) (*news.Post, error) {
-	p, err := s.o.Store.Post(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	others, err := s.o.Store.Posts(ctx, store.PostFilter{Statuses: []news.Status{news.StatusQueued, news.StatusPending},
-		Destination: p.Destination, Limit: 500})
-	if err != nil {
-		return nil, err
-	}
-	top := p.Priority
-	for _, o := range others {
-		if o.ID != p.ID {
-			top = max(top, o.Priority+1)
-		}
-	}
-	prio := min(max(top, p.Priority+1), 1000)
-	return s.o.Editor.Edit(ctx, id, actor, outbox.Change{Priority: &prio})
-}
-
 // createPost adds an editor's post, from the compose page.
 func (s *Server) createPost(w http.ResponseWriter, r *http.Request, v viewer) {
 	ctx := r.Context()
@@ -202,15 +174,7 @@ func (s *Server) createPost(w http.ResponseWriter, r *http.Request, v viewer) {
 		cv.Error = msg
 		s.showCompose(w, r, v, http.StatusUnprocessableEntity, cv)
 	}
-	dests := s.o.Editor.Destinations()
-	if cv.Dest == "" && len(dests) > 0 {
-		cv.Dest = dests[0]
-	}
-	if !slices.Contains(dests, cv.Dest) {
-		refuse(fmt.Sprintf("There is no destination %q.", cv.Dest))
-		return
-	}
-	p := &news.Post{Destination: cv.Dest, Text: cv.Text}
+	dr := outbox.Draft{URL: cv.URL, Text: cv.Text, Destination: cv.Dest}
 	if r.PostForm.Get("when") == "at" {
 		if cv.At == "" {
 			refuse("Choose the date and time to post at, or post now.")
@@ -221,26 +185,12 @@ func (s *Server) createPost(w http.ResponseWriter, r *http.Request, v viewer) {
 			refuse("The time: " + err.Error() + ".")
 			return
 		}
-		p.NotBefore = at
+		dr.At = at
 	}
-	if msg := checkPostText(p.Text); msg != "" {
-		refuse(msg)
-		return
-	}
-	var a *news.Article
-	if cv.URL != "" {
-		art, _, err := s.readArticle(ctx, cv.URL)
-		if err != nil {
-			refuse(err.Error())
-			return
-		}
-		a, p.HasLink = art, true
-	} else {
-		p.HasLink = len(xtext.Links(p.Text)) > 0
-	}
-	if err := s.o.Editor.Create(ctx, v.Editor, a, p); err != nil {
-		if errors.Is(err, news.ErrConflict) {
-			refuse("herald has already posted or queued this article for " + cv.Dest + ".")
+	p, err := s.o.Editor.Create(ctx, v.Editor, dr)
+	if err != nil {
+		if rf, ok := news.Refusal(err); ok {
+			refuse(sentence(rf.Message))
 			return
 		}
 		s.o.Log.Error("dashboard: create post", "err", err)

@@ -1,19 +1,17 @@
 package web
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"html/template"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/heraldhq/herald/internal/news"
-	"github.com/heraldhq/herald/internal/outbox"
 	"github.com/heraldhq/herald/internal/xtext"
 )
 
@@ -117,158 +115,29 @@ func formText(s string) string {
 	return strings.ReplaceAll(s, "\r\n", "\n")
 }
 
-// checkPostText says in plain words why X would refuse a text, or "".
-func checkPostText(text string) string {
-	res := xtext.Parse(text)
-	switch {
-	case strings.TrimSpace(text) == "":
-		return "The text is empty."
-	case res.WeightedLength > xtext.MaxWeightedLength:
-		return fmt.Sprintf("The text is %d characters as X counts them; the limit is %d. Shorten it by %d.",
-			res.WeightedLength, xtext.MaxWeightedLength, res.WeightedLength-xtext.MaxWeightedLength)
-	case !res.Valid:
-		return "The text has characters X does not accept."
-	}
-	return ""
-}
-
-// readArticle fetches an article an editor gave and writes its post.
+// readArticle fetches an article an editor gave and writes its post, for
+// the compose page to show before the editor posts it.
 func (s *Server) readArticle(ctx context.Context, raw string) (*news.Article, string, error) {
-	if _, err := news.CleanURL(raw); err != nil {
-		return nil, "", fmt.Errorf("%q is not a web address (it must start with http:// or https://)", raw)
-	}
 	if s.o.FromURL == nil {
-		return nil, "", errors.New("herald cannot read articles from URLs here")
+		return nil, "", errors.New("herald cannot read articles from their address here")
 	}
 	a, text, err := s.o.FromURL(ctx, raw)
 	if err != nil {
-		s.o.Log.Info("dashboard: post from URL failed", "url", raw, "err", err)
-		return nil, "", errors.New(previewError(err))
+		s.o.Log.Info("dashboard: reading an article failed", "url", raw, "err", err)
+		return nil, "", errors.New(sentence(previewError(err)))
 	}
 	return a, text, nil
 }
 
-// queueState is what the queue's estimate starts from.
-type queueState struct {
-	Now time.Time
-	// Spacing is the least time between two posts to one destination
-	// (zero when unknown).
-	Spacing time.Duration
-	// Last is each destination's latest publication.
-	Last   map[string]time.Time
-	Dests  []outbox.DestinationStatus
-	Paused bool
-}
-
-// estimate is a queued post with when it is expected to go.
-type estimate struct {
-	*news.Post
-	Due  time.Time
-	Next bool   // first in line for its destination
-	Held string // what holds it back beyond its time, if anything
-}
-
-// estimateQueue orders queued posts the way the dispatcher takes them, per
-// destination: of the posts due at a moment, the highest priority first,
-// then the oldest; one every Spacing; none before a rate limit lifts, nor
-// automatic ones during quiet hours. It is an estimate: new posts, failures
-// and editors change it.
-func estimateQueue(posts []*news.Post, st queueState) []estimate {
-	byDest := map[string][]*news.Post{}
-	var order []string
-	for _, p := range posts {
-		if _, ok := byDest[p.Destination]; !ok {
-			order = append(order, p.Destination)
-		}
-		byDest[p.Destination] = append(byDest[p.Destination], p)
+// sentence makes a message a sentence: capitalised, with a full stop.
+func sentence(msg string) string {
+	if msg == "" {
+		return msg
 	}
-	var out []estimate
-	for _, name := range order {
-		var ds outbox.DestinationStatus
-		ds.PostsLeftToday = -1
-		for _, d := range st.Dests {
-			if d.Name == name {
-				ds = d
-			}
-		}
-		held := ""
-		switch {
-		case st.Paused:
-			held = "auto-posting is paused"
-		case ds.Paused:
-			held = name + " is paused"
-		}
-		t := st.Now
-		if last := st.Last[name]; !last.IsZero() && st.Spacing > 0 {
-			t = latest(t, last.Add(st.Spacing))
-		}
-		t = latest(t, ds.WaitUntil)
-		left := slices.Clone(byDest[name])
-		n := 0
-		// Posts being sent go first: they are on their way.
-		left = slices.DeleteFunc(left, func(p *news.Post) bool {
-			if p.Status == news.StatusSending {
-				out = append(out, estimate{Post: p, Due: st.Now, Next: n == 0})
-				n++
-				return true
-			}
-			return false
-		})
-		earliest := func(p *news.Post) time.Time {
-			if !ds.QuietUntil.IsZero() && p.Priority < news.PriorityEditor {
-				return latest(p.NotBefore, ds.QuietUntil)
-			}
-			return p.NotBefore
-		}
-		for len(left) > 0 {
-			best := -1
-			for i, p := range left {
-				if earliest(p).After(t) {
-					continue
-				}
-				if best < 0 || before(p, left[best]) {
-					best = i
-				}
-			}
-			if best < 0 { // nothing due yet: wait for the first that will be
-				next := earliest(left[0])
-				for _, p := range left[1:] {
-					if e := earliest(p); e.Before(next) {
-						next = e
-					}
-				}
-				t = next
-				continue
-			}
-			e := estimate{Post: left[best], Due: t, Next: n == 0, Held: held}
-			if e.Held == "" && ds.PostsLeftToday >= 0 && n >= ds.PostsLeftToday {
-				e.Held = "over today's cap of " + strconv.Itoa(ds.DailyCap)
-			}
-			out = append(out, e)
-			left = slices.Delete(left, best, best+1)
-			t = t.Add(st.Spacing)
-			n++
-		}
+	r, n := utf8.DecodeRuneInString(msg)
+	msg = string(unicode.ToUpper(r)) + msg[n:]
+	if !strings.HasSuffix(msg, ".") {
+		msg += "."
 	}
-	slices.SortStableFunc(out, func(a, b estimate) int { return a.Due.Compare(b.Due) })
-	return out
-}
-
-// before reports whether the dispatcher takes a before b when both are due:
-// higher priority first, then the older.
-func before(a, b *news.Post) bool {
-	if a.Priority != b.Priority {
-		return a.Priority > b.Priority
-	}
-	if c := a.SortAt.Compare(b.SortAt); c != 0 {
-		return c < 0
-	}
-	return cmp.Less(a.ID, b.ID)
-}
-
-func latest(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
+	return msg
 }

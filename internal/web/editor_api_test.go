@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http/httptest"
@@ -29,16 +28,17 @@ func editorServer(t *testing.T, o Options) (*httptest.Server, store.Store, *outb
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	d := outbox.New(st, []outbox.Publisher{local.New("x")}, outbox.Options{MaxAge: time.Hour, Log: slog.New(slog.DiscardHandler)})
-	o.Store, o.Editor, o.Status = st, d, d.Status
-	o.Log = slog.New(slog.DiscardHandler)
 	o.FromURL = func(ctx context.Context, url string) (*news.Article, string, error) {
 		if strings.Contains(url, "internal") {
-			return nil, "", errors.New("refused to connect to internal.example at 10.0.0.1: it is a private address (set HERALD_ALLOW_PRIVATE_URLS=true to allow private addresses)")
+			return nil, "", news.Invalid("refused to connect to internal.example at 10.0.0.1: it is a private address (set HERALD_ALLOW_PRIVATE_URLS=true to allow private addresses)")
 		}
 		return &news.Article{GUID: url, URL: url, Key: strings.TrimPrefix(url, "https://"), Title: "Clinic opens", Seen: time.Now(), Published: time.Now()},
 			"Clinic opens\n\n" + url, nil
 	}
+	d := outbox.New(st, []outbox.Publisher{local.New("x")}, outbox.Options{MaxAge: time.Hour, Log: slog.New(slog.DiscardHandler),
+		Read: readFirst(o.FromURL)})
+	o.Store, o.Editor, o.Status = st, d, d.Status
+	o.Log = slog.New(slog.DiscardHandler)
 	srv := httptest.NewServer(New(o))
 	t.Cleanup(srv.Close)
 	return srv, st, d
@@ -67,7 +67,7 @@ func TestCreatePosts(t *testing.T) {
 	if code != 202 || p.Text != "Clinic opens\n\nhttps://news.example/clinic/" || p.NotBefore != "2030-01-02T08:00:00Z" || p.ArticleID == 0 {
 		t.Errorf("from a URL: %d %s", code, body)
 	}
-	if code, body = post(`{"url":"https://news.example/clinic/"}`); code != 409 || !strings.Contains(body, "already has a post") {
+	if code, body = post(`{"url":"https://news.example/clinic/"}`); code != 409 || body != `{"error":"herald has already posted or queued this article for x"}`+"\n" {
 		t.Errorf("the same article twice: %d %s", code, body)
 	}
 	code, body = post(`{"url":"https://news.example/other/","text":"My own words https://news.example/other/"}`)
@@ -81,8 +81,8 @@ func TestCreatePosts(t *testing.T) {
 	}{
 		{`{"text":"` + strings.Repeat("word ", 60) + `"}`, 422, "the limit is 280"},
 		{`{"text":"   "}`, 422, "the text is empty"},
-		{`{}`, 422, `give \"url\" or \"text\"`},
-		{`{"url":"javascript:alert(1)"}`, 422, "is not an http(s) URL"},
+		{`{}`, 422, "give an article's address or a text"},
+		{`{"url":"javascript:alert(1)"}`, 422, "is not a web address"},
 		{`{"url":"https://internal.example/"}`, 422, "HERALD_ALLOW_PRIVATE_URLS"},
 		{`{"text":"hi","at":"tomorrow"}`, 422, "RFC 3339"},
 		{`{"text":"hi","destination":"mastodon"}`, 422, `no destination`},
@@ -112,7 +112,7 @@ func TestPostActions(t *testing.T) {
 	if code, body := do(t, "POST", url+"/approve", anaToken, ""); code != 200 || decodePost(t, body).Status != "queued" {
 		t.Errorf("approve: %d %s", code, body)
 	}
-	if code, body := do(t, "POST", url+"/approve", anaToken, ""); code != 409 || !strings.Contains(body, "is queued") {
+	if code, body := do(t, "POST", url+"/approve", anaToken, ""); code != 409 || body != fmt.Sprintf(`{"error":"post #%d is queued: only pending posts can be approved"}`+"\n", p.ID) {
 		t.Errorf("approve twice: %d %s", code, body)
 	}
 	if code, body := do(t, "POST", url+"/cancel", anaToken, ""); code != 200 || decodePost(t, body).Status != "canceled" {
@@ -127,7 +127,7 @@ func TestPostActions(t *testing.T) {
 	if code, _ := do(t, "POST", url+"/explode", anaToken, ""); code != 404 {
 		t.Errorf("unknown action: %d", code)
 	}
-	if code, _ := do(t, "POST", srv.URL+"/api/v1/posts/999999/approve", anaToken, ""); code != 404 {
+	if code, body := do(t, "POST", srv.URL+"/api/v1/posts/999999/approve", anaToken, ""); code != 404 || body != `{"error":"post #999999 does not exist"}`+"\n" {
 		t.Errorf("missing post: %d", code)
 	}
 	code, body := do(t, "GET", url, anaToken, "")

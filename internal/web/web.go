@@ -55,9 +55,6 @@ type Options struct {
 	Editor Editor
 	// OpenEditing lets anyone act without a token (the demo only).
 	OpenEditing bool
-	// MinInterval is the dispatcher's least time between two posts to one
-	// destination, for the queue's estimated times (zero: not known).
-	MinInterval time.Duration
 }
 
 // Editor is what editors can do to posts and to the bot.
@@ -68,7 +65,10 @@ type Editor interface {
 	Retry(ctx context.Context, id int64, actor string) (*news.Post, error)
 	PublishNow(ctx context.Context, id int64, actor string) (*news.Post, error)
 	Edit(ctx context.Context, id int64, actor string, c outbox.Change) (*news.Post, error)
-	Create(ctx context.Context, actor string, a *news.Article, p *news.Post) error
+	Create(ctx context.Context, actor string, d outbox.Draft) (*news.Post, error)
+	Raise(ctx context.Context, id int64, actor string) (*news.Post, error)
+	Queue(ctx context.Context, limit int) ([]outbox.Estimate, error)
+	Spacing() time.Duration
 	PauseAll(ctx context.Context, actor string) error
 	ResumeAll(ctx context.Context, actor string) error
 	Paused(ctx context.Context) (bool, error)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/heraldhq/herald/internal/news"
 	"github.com/heraldhq/herald/internal/outbox"
+	"github.com/heraldhq/herald/internal/publish/local"
 	"github.com/heraldhq/herald/internal/store"
 	"github.com/heraldhq/herald/internal/store/sqlite"
 )
@@ -28,6 +29,9 @@ func newServer(t *testing.T, o Options) (*httptest.Server, store.Store, *Server)
 	t.Cleanup(func() { st.Close() })
 	o.Store = st
 	o.Log = slog.New(slog.DiscardHandler)
+	if o.Editor == nil {
+		o.Editor = outbox.New(st, []outbox.Publisher{local.New("x")}, outbox.Options{Log: o.Log})
+	}
 	if o.Status == nil {
 		o.Status = func(ctx context.Context) ([]outbox.DestinationStatus, error) {
 			return []outbox.DestinationStatus{{Name: "x", PostsToday: 1, DailyCap: 50, PostsLeftToday: 49,
