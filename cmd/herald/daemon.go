@@ -74,11 +74,8 @@ func runDaemon(ctx context.Context, cfg *config.Config, log *slog.Logger, o daem
 		Targets:  targets,
 		Pages:    fetcher,
 		FirstRun: ingest.FirstRun{Mode: cfg.FirstRun.Mode, N: cfg.FirstRun.N},
-		MaxAge:   cfg.MaxAge,
-		Approval: cfg.Approval,
+		Intake:   outbox.Intake{Approval: cfg.Approval, MaxAge: cfg.MaxAge, Breaking: cfg.BreakingCategories},
 		Log:      log,
-
-		BreakingCategories: cfg.BreakingCategories,
 	}
 	disp := outbox.New(st, pubs, outbox.Options{
 		MinInterval:    cfg.MinPostInterval,

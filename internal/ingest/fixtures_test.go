@@ -12,6 +12,7 @@ import (
 	"github.com/heraldhq/herald/internal/compose"
 	"github.com/heraldhq/herald/internal/fetch"
 	"github.com/heraldhq/herald/internal/news"
+	"github.com/heraldhq/herald/internal/outbox"
 	"github.com/heraldhq/herald/internal/source/feed"
 	"github.com/heraldhq/herald/internal/store"
 	"github.com/heraldhq/herald/internal/xtext"
@@ -52,10 +53,10 @@ var fixturePages = pages{"https://aranews.net/2026/11/turkish-jets-strike-afrin/
 func TestFixturePosts(t *testing.T) {
 	var got strings.Builder
 	for _, name := range []string{"wordpress-rss.xml", "atom.xml", "feed.json"} {
-		in := &Ingester{FirstRun: FirstRun{Mode: "all"}, Pages: fixturePages, MaxAge: 1 << 62,
+		in := &Ingester{FirstRun: FirstRun{Mode: "all"}, Pages: fixturePages, Intake: outbox.Intake{MaxAge: 1 << 62},
 			Targets: []Target{{Name: "x", Compose: xWriter(t)}}}
 		st := setup(t, in)
-		in.MaxAge = 1 << 62 // the fixtures are from 2016
+		in.Intake.MaxAge = 1 << 62 // the fixtures are from 2016
 		body, err := os.ReadFile(filepath.Join("testdata", name))
 		if err != nil {
 			t.Fatal(err)

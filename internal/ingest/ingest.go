@@ -19,6 +19,7 @@ import (
 	"github.com/heraldhq/herald/internal/extract"
 	"github.com/heraldhq/herald/internal/fetch"
 	"github.com/heraldhq/herald/internal/news"
+	"github.com/heraldhq/herald/internal/outbox"
 	"github.com/heraldhq/herald/internal/source/feed"
 	"github.com/heraldhq/herald/internal/store"
 )
@@ -54,19 +55,14 @@ type Ingester struct {
 	// no summary.
 	Pages    PageFetcher
 	FirstRun FirstRun
-	MaxAge   time.Duration
-	// Approval makes every automatic post wait for an editor (pending).
-	Approval bool
-	// BreakingCategories get a higher priority than the rest.
-	BreakingCategories []string
-	Clock              func() time.Time
-	Log                *slog.Logger
+	// Intake is the outbox's rule for the state, priority and price of
+	// each automatic post.
+	Intake outbox.Intake
+	Clock  func() time.Time
+	Log    *slog.Logger
 	// Queued, when set, is called after new posts were queued.
 	Queued func()
 }
-
-// Priority of articles in a breaking category: above the rest, below editors.
-const priorityBreaking = 50
 
 func (in *Ingester) now() time.Time {
 	if in.Clock != nil {
@@ -341,53 +337,12 @@ func sameHost(feedURL, link string) bool {
 	return err1 == nil && err2 == nil && strings.EqualFold(f.Hostname(), l.Hostname())
 }
 
-// posts makes one post per destination for an article.
+// posts makes one post per destination for an article, by the outbox's rule.
 func (in *Ingester) posts(a *news.Article, now time.Time) []*news.Post {
-	status := news.StatusQueued
-	if in.Approval {
-		status = news.StatusPending
-	}
-	priority := news.PriorityNormal
-	if in.isBreaking(a) {
-		priority = priorityBreaking
-	}
 	var out []*news.Post
 	for _, t := range in.Targets {
-		p := &news.Post{
-			Destination: t.Name,
-			Status:      status,
-			Priority:    priority,
-			SortAt:      a.Published,
-			NotBefore:   now,
-			CreatedAt:   now,
-			CreatedBy:   "feed",
-			HasLink:     true,
-		}
 		text, err := t.Compose(a)
-		switch {
-		case err != nil:
-			p.Status = news.StatusFailed
-			p.LastError = "could not write the post: " + err.Error()
-			p.Text = a.Title + " " + a.URL
-		case in.MaxAge > 0 && now.Sub(a.Published) > in.MaxAge:
-			p.Status = news.StatusSkipped
-			p.LastError = fmt.Sprintf("published %s ago, more than HERALD_MAX_AGE (%s)", now.Sub(a.Published).Round(time.Minute), in.MaxAge)
-			p.Text = text
-		default:
-			p.Text = text
-		}
-		out = append(out, p)
+		out = append(out, in.Intake.Post(a, t.Name, text, err, now))
 	}
 	return out
-}
-
-func (in *Ingester) isBreaking(a *news.Article) bool {
-	for _, c := range a.Categories {
-		for _, b := range in.BreakingCategories {
-			if strings.EqualFold(strings.TrimSpace(c), strings.TrimSpace(b)) {
-				return true
-			}
-		}
-	}
-	return false
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/heraldhq/herald/internal/fetch"
 	"github.com/heraldhq/herald/internal/news"
+	"github.com/heraldhq/herald/internal/outbox"
 	"github.com/heraldhq/herald/internal/source/feed"
 	"github.com/heraldhq/herald/internal/store"
 	"github.com/heraldhq/herald/internal/store/sqlite"
@@ -34,8 +35,8 @@ func setup(t *testing.T, in *Ingester) store.Store {
 	if in.Targets == nil {
 		in.Targets = []Target{{Name: "x", Compose: func(a *news.Article) (string, error) { return a.Title + " " + a.URL, nil }}}
 	}
-	if in.MaxAge == 0 {
-		in.MaxAge = 24 * time.Hour
+	if in.Intake.MaxAge == 0 {
+		in.Intake.MaxAge = 24 * time.Hour
 	}
 	return st
 }
@@ -164,7 +165,7 @@ func TestEditedAndCrossFeedDuplicates(t *testing.T) {
 }
 
 func TestMaxAgeApprovalAndBreaking(t *testing.T) {
-	in := &Ingester{FirstRun: FirstRun{Mode: "all"}, Approval: true, BreakingCategories: []string{"Breaking"}, MaxAge: 90 * time.Minute}
+	in := &Ingester{FirstRun: FirstRun{Mode: "all"}, Intake: outbox.Intake{Approval: true, Breaking: []string{"Breaking"}, MaxAge: 90 * time.Minute}}
 	st := setup(t, in)
 	f, _ := st.EnsureFeed(context.Background(), "https://news.example/feed")
 	p := items(3, "news.example") // published 3h, 2h and 1h ago
