@@ -270,10 +270,7 @@ func writer(cfg *config.Config) (func(a *news.Article) (string, error), error) {
 	if err != nil {
 		return nil, &config.Error{Var: "HERALD_X_TEMPLATE", Msg: err.Error()}
 	}
-	return func(a *news.Article) (string, error) {
-		return c.Compose(compose.Fields{Title: a.Title, Summary: a.Summary, URL: a.URL, Author: a.Author,
-			Categories: a.Categories, Feed: a.FeedTitle})
-	}, nil
+	return c.Article, nil
 }
 
 // destinations builds the publishers and how to write for each: X when its

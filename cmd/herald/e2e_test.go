@@ -18,6 +18,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/heraldhq/herald/internal/fixtures"
 	"github.com/heraldhq/herald/internal/publish/x/xfake"
 )
 
@@ -400,7 +401,7 @@ func TestHealthcheck(t *testing.T) {
 }
 
 func TestPreview(t *testing.T) {
-	page := httptest.NewServer(http.FileServer(http.Dir("testdata")))
+	page := httptest.NewServer(http.FileServerFS(fixtures.FS))
 	defer page.Close()
 	var out, errb bytes.Buffer
 	code := run(context.Background(), []string{"preview", page.URL + "/page-afrin.html"}, []string{"HERALD_ALLOW_PRIVATE_URLS=true"}, &out, &errb)

@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/heraldhq/herald/internal/news"
 	"github.com/heraldhq/herald/internal/xtext"
 )
 
@@ -127,6 +128,13 @@ func New(tmpl string, limit int, hashtags map[string]string) (*Composer, error) 
 
 // Limit is the weighted length posts are fitted to.
 func (c *Composer) Limit() int { return c.limit }
+
+// Article writes the post for an article: every field a template can show
+// comes from it the same way wherever herald writes a post.
+func (c *Composer) Article(a *news.Article) (string, error) {
+	return c.Compose(Fields{Title: a.Title, Summary: a.Summary, URL: a.URL, Author: a.Author,
+		Categories: a.Categories, Feed: a.FeedTitle})
+}
 
 // Compose renders f and fits it within the limit, shortening in this order
 // until it fits: hashtags are dropped, last first; the summary is cut after

@@ -2,19 +2,17 @@ package extract
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
 
 func BenchmarkLede(b *testing.B) {
-	items := readRSS(b, "testdata/feeds/wordpress-rss.xml")
+	items := readRSS(b, "wordpress-rss.xml")
 	inputs := []struct{ name, in string }{
 		{"rss-content", items[0].Content},
 		{"rss-excerpt", items[0].Description},
-		{"atom-summary", readAtom(b, "testdata/feeds/atom.xml")[0].Summary},
-		{"json-content", readJSONFeed(b, "testdata/feeds/feed.json")[0].ContentHTML},
+		{"atom-summary", readAtom(b, "atom.xml")[0].Summary},
+		{"json-content", readJSONFeed(b, "feed.json")[0].ContentHTML},
 	}
 	for _, in := range inputs {
 		b.Run(in.name, func(b *testing.B) {
@@ -28,7 +26,7 @@ func BenchmarkLede(b *testing.B) {
 }
 
 func BenchmarkText(b *testing.B) {
-	title := readRSS(b, "testdata/feeds/wordpress-rss.xml")[1].Title
+	title := readRSS(b, "wordpress-rss.xml")[1].Title
 	b.ReportAllocs()
 	for b.Loop() {
 		Text(title)
@@ -36,21 +34,13 @@ func BenchmarkText(b *testing.B) {
 }
 
 func BenchmarkParsePage(b *testing.B) {
-	files, err := filepath.Glob("testdata/pages/*.html")
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, file := range files {
-		body, err := os.ReadFile(file)
-		if err != nil {
-			b.Fatal(err)
-		}
-		name := strings.TrimSuffix(filepath.Base(file), ".html")
+	for _, tp := range testPages(b) {
+		body, name := tp.body, strings.TrimSuffix(tp.name, ".html")
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(body)))
 			for b.Loop() {
-				if _, err := ParsePage(body, pageURLs[filepath.Base(file)]); err != nil {
+				if _, err := ParsePage(body, pageURLs[tp.name]); err != nil {
 					b.Fatal(err)
 				}
 			}

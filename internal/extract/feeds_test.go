@@ -4,7 +4,10 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"os"
+	"path/filepath"
 	"testing"
+
+	"github.com/heraldhq/herald/internal/fixtures"
 )
 
 // The feed fixtures are read with encoding/xml and encoding/json, which decode the XML
@@ -19,10 +22,7 @@ type rssItem struct {
 
 func readRSS(t testing.TB, file string) []rssItem {
 	t.Helper()
-	b, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := fixtures.Read(file)
 	var rss struct {
 		Items []rssItem `xml:"channel>item"`
 	}
@@ -39,10 +39,7 @@ type atomEntry struct {
 
 func readAtom(t testing.TB, file string) []atomEntry {
 	t.Helper()
-	b, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := fixtures.Read(file)
 	var feed struct {
 		Entries []atomEntry `xml:"entry"`
 	}
@@ -59,10 +56,7 @@ type jsonItem struct {
 
 func readJSONFeed(t testing.TB, file string) []jsonItem {
 	t.Helper()
-	b, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := fixtures.Read(file)
 	var feed struct {
 		Items []jsonItem `json:"items"`
 	}
@@ -75,7 +69,7 @@ func readJSONFeed(t testing.TB, file string) []jsonItem {
 // The expected titles and ledes are those of shared/fixtures/README.md.
 
 func TestFeedWordPressRSS(t *testing.T) {
-	items := readRSS(t, "testdata/feeds/wordpress-rss.xml")
+	items := readRSS(t, "wordpress-rss.xml")
 	want := []struct{ title, lede string }{
 		{
 			"Ten schools reopen in Kobani two years after the siege",
@@ -109,7 +103,7 @@ func TestFeedWordPressRSS(t *testing.T) {
 }
 
 func TestFeedAtom(t *testing.T) {
-	entries := readAtom(t, "testdata/feeds/atom.xml")
+	entries := readAtom(t, "atom.xml")
 	if len(entries) != 1 {
 		t.Fatalf("%d entries, want 1", len(entries))
 	}
@@ -124,7 +118,7 @@ func TestFeedAtom(t *testing.T) {
 }
 
 func TestFeedJSON(t *testing.T) {
-	items := readJSONFeed(t, "testdata/feeds/feed.json")
+	items := readJSONFeed(t, "feed.json")
 	if len(items) != 1 {
 		t.Fatalf("%d items, want 1", len(items))
 	}
@@ -136,4 +130,29 @@ func TestFeedJSON(t *testing.T) {
 	if got := Lede(it.ContentHTML, 0); got != want {
 		t.Errorf("Lede(content_html) = %q, want %q", got, want)
 	}
+}
+
+// testPage is an article page to test against: the extract package's own
+// pages and the shared fixture's.
+type testPage struct {
+	name   string // file name, as in testdata/pages
+	body   []byte
+	golden string // the golden file's path
+}
+
+func testPages(t testing.TB) []testPage {
+	t.Helper()
+	files, err := filepath.Glob("testdata/pages/*.html")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no test pages: %v", err)
+	}
+	pages := []testPage{{"page-afrin.html", fixtures.Read("page-afrin.html"), "testdata/pages/page-afrin.html.golden"}}
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages = append(pages, testPage{filepath.Base(file), b, file + ".golden"})
+	}
+	return pages
 }

@@ -3,8 +3,6 @@ package extract
 import (
 	"errors"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -14,13 +12,13 @@ import (
 // fieldSeeds are the feed fields and page bodies of testdata, as strings.
 func fieldSeeds(f *testing.F) []string {
 	var seeds []string
-	for _, it := range readRSS(f, "testdata/feeds/wordpress-rss.xml") {
+	for _, it := range readRSS(f, "wordpress-rss.xml") {
 		seeds = append(seeds, it.Title, it.Description, it.Content)
 	}
-	for _, e := range readAtom(f, "testdata/feeds/atom.xml") {
+	for _, e := range readAtom(f, "atom.xml") {
 		seeds = append(seeds, e.Title, e.Summary)
 	}
-	for _, it := range readJSONFeed(f, "testdata/feeds/feed.json") {
+	for _, it := range readJSONFeed(f, "feed.json") {
 		seeds = append(seeds, it.Title, it.ContentHTML)
 	}
 	for _, b := range pageSeeds(f) {
@@ -34,17 +32,9 @@ func fieldSeeds(f *testing.F) []string {
 }
 
 func pageSeeds(f *testing.F) [][]byte {
-	files, err := filepath.Glob("testdata/pages/*.html")
-	if err != nil {
-		f.Fatal(err)
-	}
 	var seeds [][]byte
-	for _, file := range files {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
-		seeds = append(seeds, b)
+	for _, p := range testPages(f) {
+		seeds = append(seeds, p.body)
 	}
 	return seeds
 }

@@ -194,7 +194,7 @@ func TestLedeDefaultLimit(t *testing.T) {
 // TestLedeConcurrent runs extraction from many goroutines: the sentence model and the
 // regular expressions are shared, and -race checks that sharing them is safe.
 func TestLedeConcurrent(t *testing.T) {
-	items := readRSS(t, "testdata/feeds/wordpress-rss.xml")
+	items := readRSS(t, "wordpress-rss.xml")
 	done := make(chan string)
 	for range 8 {
 		go func() {

@@ -5,10 +5,11 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/heraldhq/herald/internal/fixtures"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/pages/*.golden from the current output")
@@ -35,27 +36,18 @@ func formatPage(p Page) string {
 }
 
 func TestParsePageGolden(t *testing.T) {
-	files, err := filepath.Glob("testdata/pages/*.html")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no test pages: %v", err)
-	}
-	for _, file := range files {
-		name := filepath.Base(file)
+	for _, tp := range testPages(t) {
+		name, body, golden := tp.name, tp.body, tp.golden
 		t.Run(name, func(t *testing.T) {
 			pageURL, ok := pageURLs[name]
 			if !ok {
 				t.Fatalf("no page URL for %s in pageURLs", name)
-			}
-			body, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
 			}
 			p, err := ParsePage(body, pageURL)
 			if err != nil {
 				t.Fatalf("ParsePage: %v", err)
 			}
 			got := formatPage(p)
-			golden := file + ".golden"
 			if *update {
 				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
 					t.Fatal(err)
@@ -75,11 +67,7 @@ func TestParsePageGolden(t *testing.T) {
 // TestParsePageAfrin holds the expectations of shared/fixtures/README.md in code, so a
 // golden file rewritten by mistake cannot hide a regression.
 func TestParsePageAfrin(t *testing.T) {
-	body, err := os.ReadFile("testdata/pages/page-afrin.html")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := ParsePage(body, "https://aranews.net/2026/11/turkish-jets-strike-afrin/")
+	p, err := ParsePage(fixtures.Read("page-afrin.html"), "https://aranews.net/2026/11/turkish-jets-strike-afrin/")
 	if err != nil {
 		t.Fatal(err)
 	}

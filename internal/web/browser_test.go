@@ -97,9 +97,7 @@ func startHerald(t *testing.T) *browserHerald {
 	if err != nil {
 		t.Fatal(err)
 	}
-	write := func(a *news.Article) (string, error) {
-		return composer.Compose(compose.Fields{Title: a.Title, Summary: a.Summary, URL: a.URL, Author: a.Author})
-	}
+	write := composer.Article
 	ing := &ingest.Ingester{Store: st, Targets: []ingest.Target{{Name: "x", Compose: write}},
 		Pages: fetch.New(fetch.Options{AllowPrivate: true}), Log: log}
 	d := outbox.New(st, []outbox.Publisher{xTimeline{local.New("x")}}, outbox.Options{

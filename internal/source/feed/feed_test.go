@@ -2,19 +2,15 @@ package feed
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/heraldhq/herald/internal/fixtures"
 )
 
 func read(t *testing.T, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return fixtures.Read(name)
 }
 
 func TestParseFixtures(t *testing.T) {
@@ -94,12 +90,8 @@ func TestTruncatedFeed(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"wordpress-rss.xml", "atom.xml", "feed.json"} {
-		b, err := os.ReadFile(filepath.Join("testdata", name))
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
+	for _, name := range fixtures.Feeds {
+		f.Add(fixtures.Read(name))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		p, err := Parse(b, "https://site.example/feed")
