@@ -148,11 +148,11 @@ func (d *Dispatcher) Kick() {
 
 // Run dispatches until ctx is done. A publish call under way when ctx ends
 // is allowed to finish, within PublishTimeout, so its outcome is recorded.
-func (d *Dispatcher) Run(ctx context.Context) error {
+func (d *Dispatcher) Run(ctx context.Context) {
 	for {
 		next := d.Step(ctx)
 		if ctx.Err() != nil {
-			return nil
+			return
 		}
 		// Look again at least every few seconds: leases expire, and editors
 		// change posts from other processes.
@@ -164,7 +164,7 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return nil
+			return
 		case <-d.kick:
 		case <-t.C:
 		}

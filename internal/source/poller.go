@@ -132,7 +132,7 @@ func (p *Poller) Wake() {
 }
 
 // Run polls due feeds until ctx is done, then waits for fetches in flight.
-func (p *Poller) Run(ctx context.Context) error {
+func (p *Poller) Run(ctx context.Context) {
 	p.Wake()
 	p.mu.Lock()
 	wake := p.wake
@@ -149,7 +149,7 @@ func (p *Poller) Run(ctx context.Context) error {
 			case sem <- struct{}{}:
 			case <-ctx.Done():
 				p.release(f)
-				return nil
+				return
 			}
 			wg.Add(1)
 			go func() {
@@ -161,7 +161,7 @@ func (p *Poller) Run(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			timer.Stop()
-			return nil
+			return
 		case <-renew.C:
 			now := p.now()
 			if err := p.Store.RenewFeedLeases(ctx, p.Owner, now, now.Add(p.lease())); err != nil {
