@@ -94,6 +94,9 @@ func runDaemon(ctx context.Context, cfg *config.Config, log *slog.Logger, o daem
 		Read:    ing.WriteFor,
 	})
 	ing.Queued = disp.Kick
+	if _, err := disp.Retire(ctx); err != nil {
+		return err
+	}
 	poller := &source.Poller{
 		Store: st, Fetcher: fetcher, Handler: ing,
 		Interval: cfg.PollInterval, Workers: cfg.PollWorkers,

@@ -205,9 +205,6 @@ func (d *Dispatcher) stepDestination(ctx context.Context, pub Publisher) (time.T
 	}
 	for ctx.Err() == nil {
 		now := d.o.Clock()
-		if paused, err := d.Paused(ctx); paused || err != nil {
-			return time.Time{}, err
-		}
 		lim, err := d.limits(ctx, name, now)
 		if err != nil {
 			return time.Time{}, err
@@ -256,8 +253,9 @@ type limit struct {
 	quietUntil  time.Time // end of quiet hours, when they hold automatic posts
 }
 
-// limits works out what holds dest back now: a pause, a rate limit and
-// quiet hours. (The spacing, the daily cap and the budget are the claim's.)
+// limits works out what holds dest back now: its pause, a rate limit or an
+// outage, an editors' pause of automatic posting, and quiet hours. (The
+// spacing, the daily cap and the budget are the claim's.)
 func (d *Dispatcher) limits(ctx context.Context, name string, now time.Time) (limit, error) {
 	var lim limit
 	dest, err := d.store.Destination(ctx, name)
@@ -271,6 +269,14 @@ func (d *Dispatcher) limits(ctx context.Context, name string, now time.Time) (li
 	if dest.WaitUntil.After(now) {
 		lim.wait = dest.WaitUntil
 		return lim, nil
+	}
+	paused, err := d.Paused(ctx)
+	if err != nil {
+		return lim, err
+	}
+	if paused {
+		// Editors paused automatic posting: their own posts still go.
+		lim.minPriority = news.PriorityEditor
 	}
 	if quiet, until := d.o.Quiet.Active(now); quiet {
 		lim.minPriority, lim.quietUntil = news.PriorityEditor, until
@@ -369,7 +375,17 @@ func (d *Dispatcher) send(ctx context.Context, pub Publisher, p *news.Post) erro
 	var pe *news.PublishError
 	var status news.Status
 	var err error
+	errors.As(perr, &pe)
+	transient := perr != nil && !errors.Is(perr, news.ErrDuplicate) &&
+		(pe == nil || (pe.Kind != news.RateLimited && pe.Kind != news.Permanent && pe.Kind != news.Rejected))
+	if !transient {
+		// The platform answered: whatever it said, its network is up.
+		err = d.recovered(rctx, name, now)
+	}
 	switch {
+	case err != nil:
+		// The destination's state could not be written; the lease expires
+		// and the post is tried again.
 	case perr == nil:
 		status = news.StatusPublished
 		_, err = d.store.Transition(rctx, p.ID, sending, status, "published", "dispatcher", now, func(p *news.Post) {
@@ -383,27 +399,31 @@ func (d *Dispatcher) send(ctx context.Context, pub Publisher, p *news.Post) erro
 		_, err = d.store.Transition(rctx, p.ID, sending, status, "the platform already had this post (duplicate); counted as published",
 			"dispatcher", now, func(p *news.Post) { p.LastError = "" })
 		log.Info("post was already published (duplicate answer)")
-	case errors.As(perr, &pe) && pe.Kind == news.RateLimited:
+	case pe.Kind == news.RateLimited:
 		status = news.StatusQueued
 		until := pe.Until
 		if !until.After(now) {
 			until = now.Add(time.Minute)
 		}
+		// A reset further off than any platform's window is a wrong answer,
+		// not a reason to stop posting for years.
+		until = minTime(until, now.Add(MaxRateLimitWait))
 		if err = d.setDestination(rctx, name, func(dst *store.Destination) { dst.WaitUntil = until }); err == nil {
 			// Waiting out a rate limit is not the post's fault: the attempt
-			// does not count.
+			// does not count. The destination waits, not the post, so that
+			// an editor who resumes the destination sends it at once.
 			_, err = d.store.Transition(rctx, p.ID, sending, status, "rate limited until "+until.UTC().Format(time.RFC3339),
-				"dispatcher", now, func(p *news.Post) { p.Attempts--; p.LastError = pe.Reason; p.NotBefore = until })
+				"dispatcher", now, func(p *news.Post) { p.Attempts--; p.LastError = pe.Reason })
 		}
 		log.Warn("rate limited; destination waits", "until", until.UTC().Format(time.RFC3339))
-	case errors.As(perr, &pe) && pe.Kind == news.Permanent:
+	case pe.Kind == news.Permanent:
 		status = news.StatusQueued
 		if err = d.setDestination(rctx, name, func(dst *store.Destination) { dst.Paused, dst.PauseReason = true, pe.Reason }); err == nil {
 			_, err = d.store.Transition(rctx, p.ID, sending, status, "destination paused: "+pe.Reason, "dispatcher", now,
 				func(p *news.Post) { p.Attempts--; p.LastError = pe.Reason })
 		}
 		log.Error("destination paused until an editor resumes it", "reason", pe.Reason)
-	case errors.As(perr, &pe) && pe.Kind == news.Rejected:
+	case pe.Kind == news.Rejected:
 		status = news.StatusFailed
 		_, err = d.store.Transition(rctx, p.ID, sending, status, pe.Reason, "dispatcher", now,
 			func(p *news.Post) { p.LastError = pe.Reason })
@@ -413,19 +433,7 @@ func (d *Dispatcher) send(ctx context.Context, pub Publisher, p *news.Post) erro
 		if pe != nil {
 			reason = pe.Reason
 		}
-		if p.Attempts >= d.o.MaxAttempts {
-			status = news.StatusFailed
-			_, err = d.store.Transition(rctx, p.ID, sending, status,
-				fmt.Sprintf("gave up after %d attempts: %s", p.Attempts, reason), "dispatcher", now,
-				func(p *news.Post) { p.LastError = reason })
-			log.Error("post failed", "attempts", p.Attempts, "err", reason)
-		} else {
-			status = news.StatusQueued
-			retry := now.Add(d.Backoff(p.Attempts))
-			_, err = d.store.Transition(rctx, p.ID, sending, status, "will retry: "+reason, "dispatcher", now,
-				func(p *news.Post) { p.LastError = reason; p.NotBefore = retry })
-			log.Warn("publish failed; will retry", "attempt", p.Attempts, "retry_at", retry.UTC().Format(time.RFC3339), "err", reason)
-		}
+		status, err = d.down(rctx, name, p, reason, now, log)
 	}
 	if d.o.Observe != nil {
 		d.o.Observe(name, status, took)
@@ -443,6 +451,114 @@ func (d *Dispatcher) Backoff(attempt int) time.Duration {
 	}
 	base = min(base, 10*time.Minute)
 	return base/2 + time.Duration(d.o.Jitter()*float64(base/2))
+}
+
+// MaxRateLimitWait is the longest a rate limit holds a destination: X's
+// longest window is a day.
+const MaxRateLimitWait = 24 * time.Hour
+
+// MaxProbeInterval is the longest a destination that is down waits between
+// two probes.
+const MaxProbeInterval = 5 * time.Minute
+
+// ProbeBackoff is the wait before the next probe of a destination that
+// failed probes times in a row: 5 seconds doubling up to MaxProbeInterval,
+// with up to 50% jitter so that replicas and destinations do not probe in
+// step.
+func (d *Dispatcher) ProbeBackoff(probes int) time.Duration {
+	base := 5 * time.Second
+	for i := 1; i < probes && base < MaxProbeInterval; i++ {
+		base *= 2
+	}
+	base = min(base, MaxProbeInterval)
+	return base/2 + time.Duration(d.o.Jitter()*float64(base/2))
+}
+
+// down records a transient failure (a network error, a timeout, a 5xx): a
+// failure of the destination, not of the post. The destination waits as a
+// whole and is probed with one post at a time, backing off; the posts
+// waiting spend none of their tries.
+//
+// Only the first failure, which finds the outage, counts against its post,
+// so that a post that fails while its network is up cannot stop the
+// destination for ever: when a probe with another post fails too, the
+// outage is real and that try is given back; when it succeeds, the post
+// itself was the problem, and after MaxAttempts such tries it fails.
+func (d *Dispatcher) down(ctx context.Context, name string, p *news.Post, reason string, now time.Time, log *slog.Logger) (news.Status, error) {
+	dst, err := d.store.Destination(ctx, name)
+	if err != nil {
+		return "", err
+	}
+	first := dst.DownSince.IsZero()
+	if first && p.Attempts >= d.o.MaxAttempts {
+		_, err := d.store.Transition(ctx, p.ID, sending, news.StatusFailed,
+			fmt.Sprintf("gave up after %d attempts: %s", p.Attempts, reason), "dispatcher", now,
+			func(p *news.Post) { p.LastError = reason })
+		log.Error("post failed", "attempts", p.Attempts, "err", reason)
+		return news.StatusFailed, err
+	}
+	refund := int64(0)
+	if first {
+		dst.DownSince, dst.Probes, dst.Trigger = now, 0, p.ID
+	} else if dst.Trigger != 0 && dst.Trigger != p.ID {
+		refund, dst.Trigger = dst.Trigger, 0
+	}
+	dst.Probes++
+	dst.DownReason = reason
+	dst.WaitUntil = now.Add(d.ProbeBackoff(dst.Probes))
+	if err := d.store.SaveDestination(ctx, dst); err != nil {
+		return "", err
+	}
+	// The post goes back to the queue just behind the next probe, so that
+	// the next probe is made with another post.
+	_, err = d.store.Transition(ctx, p.ID, sending, news.StatusQueued,
+		fmt.Sprintf("%s is down (%s); next try at %s", name, reason, dst.WaitUntil.UTC().Format(time.RFC3339)), "dispatcher", now,
+		func(p *news.Post) {
+			if !first {
+				p.Attempts--
+			}
+			p.LastError = fmt.Sprintf("%s has been down since %s: %s", name, dst.DownSince.UTC().Format(time.RFC3339), reason)
+			p.NotBefore = dst.WaitUntil.Add(time.Millisecond)
+		})
+	if err != nil {
+		return "", err
+	}
+	if refund != 0 {
+		_, rerr := d.store.Transition(ctx, refund, []news.Status{news.StatusQueued}, news.StatusQueued,
+			"the network was down: this try does not count", "dispatcher", now, func(p *news.Post) { p.Attempts = max(p.Attempts-1, 0) })
+		if rerr != nil && !errors.Is(rerr, news.ErrConflict) {
+			return "", rerr
+		}
+	}
+	if first {
+		log.Warn("destination is down; posts wait while it is probed", "err", reason,
+			"next_probe", dst.WaitUntil.UTC().Format(time.RFC3339))
+	} else {
+		log.Info("destination still down", "probes", dst.Probes, "err", reason,
+			"next_probe", dst.WaitUntil.UTC().Format(time.RFC3339))
+	}
+	return news.StatusQueued, nil
+}
+
+// recovered ends a destination's outage once its platform answers.
+func (d *Dispatcher) recovered(ctx context.Context, name string, now time.Time) error {
+	dst, err := d.store.Destination(ctx, name)
+	if err != nil || dst.DownSince.IsZero() {
+		return err
+	}
+	d.o.Log.Info("destination is back up", "destination", name, "down_for", now.Sub(dst.DownSince).Round(time.Second).String(), "probes", dst.Probes)
+	dst.DownSince, dst.DownReason, dst.Probes, dst.Trigger = time.Time{}, "", 0, 0
+	if dst.WaitUntil.After(now) {
+		dst.WaitUntil = time.Time{}
+	}
+	return d.store.SaveDestination(ctx, dst)
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }
 
 func (d *Dispatcher) setDestination(ctx context.Context, name string, fn func(*store.Destination)) error {

@@ -29,10 +29,12 @@ type script struct {
 	name    string
 	mu      sync.Mutex
 	answers []error
-	sent    []string
-	calls   int
-	times   []time.Time
-	clock   *clock
+	// fail, when set, answers for a text before answers do.
+	fail  func(text string) error
+	sent  []string
+	calls int
+	times []time.Time
+	clock *clock
 }
 
 func (s *script) Name() string { return s.name }
@@ -42,6 +44,11 @@ func (s *script) Publish(ctx context.Context, text string) (news.Published, erro
 	defer s.mu.Unlock()
 	s.calls++
 	s.times = append(s.times, s.clock.Now())
+	if s.fail != nil {
+		if err := s.fail(text); err != nil {
+			return news.Published{}, err
+		}
+	}
 	if len(s.answers) > 0 {
 		err := s.answers[0]
 		s.answers = s.answers[1:]
@@ -147,7 +154,7 @@ func TestDailyCap(t *testing.T) {
 	}
 }
 
-func TestTransientRetry(t *testing.T) {
+func TestTransientFailureProbesTheDestination(t *testing.T) {
 	unavailable := &news.PublishError{Kind: news.Transient, Status: 503, Reason: "Service Unavailable"}
 	x := &script{name: "x", answers: []error{unavailable, unavailable}}
 	d, st, c := setup(t, Options{MaxAge: time.Hour}, x)
@@ -155,31 +162,119 @@ func TestTransientRetry(t *testing.T) {
 	ctx := context.Background()
 	d.Step(ctx)
 	got := status(t, st, p.ID)
-	if got.Status != news.StatusQueued || got.LastError != "Service Unavailable" || !got.NotBefore.Equal(t0.Add(time.Second)) {
-		t.Fatalf("after first failure: %+v", got)
+	probe := t0.Add(2500 * time.Millisecond) // 5s, halved by a jitter of 0
+	if got.Status != news.StatusQueued || got.Attempts != 1 || !got.NotBefore.Equal(probe.Add(time.Millisecond)) ||
+		got.LastError != "x has been down since 2026-11-02T09:00:00Z: Service Unavailable" {
+		t.Fatalf("after the first failure: %+v", got)
 	}
-	c.Advance(time.Second)
-	d.Step(ctx)
-	c.Advance(2 * time.Second)
+	ds, _ := d.Status(ctx)
+	if !ds[0].DownSince.Equal(t0) || !ds[0].NextProbe.Equal(probe) || ds[0].DownReason != "Service Unavailable" {
+		t.Fatalf("status while down: %+v", ds[0])
+	}
+	d.Step(ctx) // nothing before the probe
+	if x.calls != 1 {
+		t.Fatalf("%d calls before the probe", x.calls)
+	}
+	c.Advance(2500*time.Millisecond + time.Millisecond)
+	d.Step(ctx) // the probe fails: this try does not count
+	if got = status(t, st, p.ID); got.Attempts != 1 {
+		t.Errorf("a failed probe spent a try: %d", got.Attempts)
+	}
+	c.Advance(time.Minute)
 	d.Step(ctx)
 	got = status(t, st, p.ID)
 	if got.Status != news.StatusPublished || x.calls != 3 || len(x.sent) != 1 {
 		t.Errorf("status %s after %d calls, %d sent", got.Status, x.calls, len(x.sent))
 	}
+	if ds, _ := d.Status(ctx); !ds[0].DownSince.IsZero() || !ds[0].NextProbe.IsZero() {
+		t.Errorf("still down after a success: %+v", ds[0])
+	}
 }
 
-func TestGivesUpAfterMaxAttempts(t *testing.T) {
-	fail := &news.PublishError{Kind: news.Transient, Reason: "connection refused"}
-	x := &script{name: "x", answers: []error{fail, fail, fail}}
-	d, st, c := setup(t, Options{MaxAttempts: 3, MaxAge: 24 * time.Hour}, x)
-	p := queue(t, st, "x", "story", t0)
-	for range 10 {
-		d.Step(context.Background())
-		c.Advance(time.Hour)
+// An outage longer than every post's tries loses nothing: the destination is
+// probed with one post at a time, backing off, and the posts that wait spend
+// no tries; once it answers, all go out, in order, spaced.
+func TestOutageSpendsNoTries(t *testing.T) {
+	down := true
+	x := &script{name: "x", fail: func(string) error {
+		if down {
+			return &news.PublishError{Kind: news.Transient, Status: 503, Reason: "Service Unavailable"}
+		}
+		return nil
+	}}
+	d, st, c := setup(t, Options{MaxAttempts: 3, MaxAge: 24 * time.Hour, MinInterval: 10 * time.Second}, x)
+	ctx := context.Background()
+	var posts []*news.Post
+	for i := range 5 {
+		posts = append(posts, queue(t, st, "x", fmt.Sprintf("story %d", i), t0.Add(time.Duration(i)*time.Second)))
 	}
-	got := status(t, st, p.ID)
-	if got.Status != news.StatusFailed || x.calls != 3 {
-		t.Errorf("status %s after %d calls", got.Status, x.calls)
+	for c.Now().Before(t0.Add(time.Hour)) {
+		d.Step(ctx)
+		c.Advance(time.Second)
+	}
+	if x.calls > 20 {
+		t.Errorf("%d calls in an hour's outage: hammered, not probed", x.calls)
+	}
+	calls := x.calls
+	down = false
+	for range 600 {
+		d.Step(ctx)
+		c.Advance(time.Second)
+	}
+	for _, p := range posts {
+		if got := status(t, st, p.ID); got.Status != news.StatusPublished || got.Attempts > 2 {
+			t.Errorf("post %d: %s after %d attempts", p.ID, got.Status, got.Attempts)
+		}
+	}
+	if len(x.sent) != 5 {
+		t.Errorf("sent %q", x.sent)
+	}
+	for i := 1; i < len(x.times); i++ {
+		if i > calls && x.times[i].Sub(x.times[i-1]) < 10*time.Second {
+			t.Errorf("burst after the outage: sends at %v and %v", x.times[i-1], x.times[i])
+		}
+	}
+}
+
+// A post that fails while its network is up is the post's problem: it
+// spends its tries and fails, and does not hold up the others for ever.
+func TestPostThatAloneFailsGivesUp(t *testing.T) {
+	x := &script{name: "x", fail: func(text string) error {
+		if text == "poison" {
+			return &news.PublishError{Kind: news.Transient, Status: 500, Reason: "Internal Server Error"}
+		}
+		return nil
+	}}
+	d, st, c := setup(t, Options{MaxAttempts: 3, MaxAge: 24 * time.Hour}, x)
+	ctx := context.Background()
+	poison := queue(t, st, "x", "poison", t0)
+	for i := range 6 {
+		queue(t, st, "x", fmt.Sprintf("story %d", i), t0.Add(time.Duration(i+1)*time.Minute))
+	}
+	for range 2000 {
+		d.Step(ctx)
+		c.Advance(time.Second)
+	}
+	if got := status(t, st, poison.ID); got.Status != news.StatusFailed || got.Attempts != 3 {
+		t.Errorf("poison post: %s after %d attempts", got.Status, got.Attempts)
+	}
+	if len(x.sent) != 6 {
+		t.Errorf("the others: sent %q", x.sent)
+	}
+}
+
+func TestProbeBackoff(t *testing.T) {
+	d := New(nil, nil, Options{Jitter: func() float64 { return 0.999 }})
+	prev := time.Duration(0)
+	for n := 1; n <= 12; n++ {
+		b := d.ProbeBackoff(n)
+		if b < prev || b > MaxProbeInterval {
+			t.Errorf("ProbeBackoff(%d) = %s", n, b)
+		}
+		prev = b
+	}
+	if b := d.ProbeBackoff(1); b > 5*time.Second {
+		t.Errorf("first probe after %s, want within a few seconds", b)
 	}
 }
 
@@ -294,7 +389,15 @@ func TestPauseAll(t *testing.T) {
 	}
 	d.Step(context.Background())
 	if x.calls != 0 {
-		t.Fatal("sent while paused")
+		t.Fatal("an automatic post was sent while paused")
+	}
+	// An editor's own post still goes.
+	if _, err := d.Create(context.Background(), "ana", Draft{Text: "By hand"}); err != nil {
+		t.Fatal(err)
+	}
+	d.Step(context.Background())
+	if fmt.Sprint(x.sent) != "[By hand]" {
+		t.Fatalf("while paused, sent %q; want the editor's post alone", x.sent)
 	}
 	// Another replica on the same database sees the pause too.
 	other := New(st, []Publisher{x}, Options{Clock: d.o.Clock, Log: d.o.Log})
@@ -305,27 +408,12 @@ func TestPauseAll(t *testing.T) {
 		t.Fatal(err)
 	}
 	d.Step(context.Background())
-	if x.calls != 1 {
+	if x.calls != 2 {
 		t.Error("not sent after resume")
 	}
 	log, _ := st.AuditLog(context.Background(), 10)
-	if len(log) != 2 || log[0].Action != "resume" || log[1].Action != "pause" || log[1].Actor != "ana" {
+	if len(log) != 3 || log[0].Action != "resume" || log[2].Action != "pause" || log[2].Actor != "ana" {
 		t.Errorf("audit log: %+v", log)
-	}
-}
-
-func TestBackoff(t *testing.T) {
-	d := New(nil, nil, Options{Jitter: func() float64 { return 0.999 }})
-	prev := time.Duration(0)
-	for a := 1; a <= 12; a++ {
-		b := d.Backoff(a)
-		if b < prev || b > 10*time.Minute {
-			t.Errorf("Backoff(%d) = %s", a, b)
-		}
-		prev = b
-	}
-	if b := d.Backoff(1); b > 2*time.Second {
-		t.Errorf("first retry after %s, want within a few seconds", b)
 	}
 }
 

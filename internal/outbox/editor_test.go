@@ -226,3 +226,23 @@ func TestRaise(t *testing.T) {
 func second[T any](_ T, err error) error { return err }
 
 func ptr[T any](v T) *T { return &v }
+
+// Posts left waiting for a destination herald no longer posts to (the local
+// timeline, once X's credentials are set) are skipped with the reason.
+func TestRetire(t *testing.T) {
+	x := &script{name: "x"}
+	d, st, _ := setup(t, Options{}, x)
+	ctx := context.Background()
+	old := queue(t, st, "local", "written for the local timeline", t0)
+	mine := queue(t, st, "x", "for x", t0)
+	n, err := d.Retire(ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("retired %d: %v", n, err)
+	}
+	if got := status(t, st, old.ID); got.Status != news.StatusSkipped || got.LastError != "herald no longer posts to local (it posts to x)" {
+		t.Errorf("left-over post: %+v", got)
+	}
+	if got := status(t, st, mine.ID); got.Status != news.StatusQueued {
+		t.Errorf("a post for x: %s", got.Status)
+	}
+}

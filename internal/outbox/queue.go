@@ -94,18 +94,22 @@ func EstimateQueue(posts []*news.Post, st QueueState) []Estimate {
 				ds = d
 			}
 		}
-		held := ""
-		switch {
-		case st.Paused:
-			held = "auto-posting is paused"
-		case ds.Paused:
-			held = name + " is paused"
+		held := func(p *news.Post) string {
+			switch {
+			case ds.Paused:
+				return name + " is paused"
+			case !ds.DownSince.IsZero():
+				return name + " is down; herald tries it again at " + ds.NextProbe.UTC().Format("15:04:05 UTC")
+			case st.Paused && p.Priority < news.PriorityEditor:
+				return "auto-posting is paused"
+			}
+			return ""
 		}
 		t := st.Now
 		if last := st.Last[name]; !last.IsZero() && st.Spacing > 0 {
 			t = maxTime(t, last.Add(st.Spacing))
 		}
-		t = maxTime(t, ds.WaitUntil)
+		t = maxTime(maxTime(t, ds.WaitUntil), ds.NextProbe)
 		left := slices.Clone(byDest[name])
 		n := 0
 		// Posts being sent go first: they are on their way.
@@ -143,7 +147,7 @@ func EstimateQueue(posts []*news.Post, st QueueState) []Estimate {
 				t = next
 				continue
 			}
-			e := Estimate{Post: left[best], Due: t, Next: n == 0, Held: held}
+			e := Estimate{Post: left[best], Due: t, Next: n == 0, Held: held(left[best])}
 			if e.Held == "" && ds.PostsLeftToday >= 0 && n >= ds.PostsLeftToday {
 				e.Held = "over today's cap of " + strconv.Itoa(ds.DailyCap)
 			}

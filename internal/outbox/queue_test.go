@@ -43,4 +43,3 @@ func TestEstimateQueue(t *testing.T) {
 		t.Errorf("paused: %+v", got[0])
 	}
 }
-

@@ -18,6 +18,11 @@ type DestinationStatus struct {
 	Paused      bool      `json:"paused"`
 	PauseReason string    `json:"pause_reason,omitempty"`
 	WaitUntil   time.Time `json:"wait_until,omitzero"`
+	// DownSince is when the destination's network stopped answering, and
+	// NextProbe when it is next tried; both zero while it answers.
+	DownSince  time.Time `json:"down_since,omitzero"`
+	DownReason string    `json:"down_reason,omitempty"`
+	NextProbe  time.Time `json:"next_probe,omitzero"`
 	// PostsToday counts posts in the last 24 hours; PostsLeftToday is -1
 	// when there is no daily cap.
 	PostsToday     int `json:"posts_today"`
@@ -51,7 +56,10 @@ func (d *Dispatcher) Status(ctx context.Context) ([]DestinationStatus, error) {
 		}
 		s := DestinationStatus{Name: name, Paused: dest.Paused, PauseReason: dest.PauseReason,
 			PostsToday: day.Count, DailyCap: d.o.DailyCap, PostsLeftToday: -1, RateLimitRemaining: -1}
-		if dest.WaitUntil.After(now) {
+		switch {
+		case !dest.DownSince.IsZero():
+			s.DownSince, s.DownReason, s.NextProbe = dest.DownSince, dest.DownReason, dest.WaitUntil
+		case dest.WaitUntil.After(now):
 			s.WaitUntil = dest.WaitUntil
 		}
 		if d.o.DailyCap > 0 {

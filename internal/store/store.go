@@ -36,8 +36,18 @@ type Destination struct {
 	// is out of credits; an editor resumes it.
 	Paused      bool
 	PauseReason string
-	// WaitUntil is when a rate limit lifts; zero when none is in force.
+	// WaitUntil is when a rate limit lifts, or when a destination that is
+	// down is next probed; zero when nothing holds it back.
 	WaitUntil time.Time
+	// DownSince is when the destination's network stopped answering (zero
+	// while it answers); DownReason is its last failure, and Probes counts
+	// the failed tries since.
+	DownSince  time.Time
+	DownReason string
+	Probes     int
+	// Trigger is the post whose failure found the outage: its try is given
+	// back once a probe with another post fails too.
+	Trigger int64
 }
 
 // Usage is what a destination published in a period.

@@ -80,6 +80,7 @@ var (
 	budgetDesc    = prometheus.NewDesc("herald_budget_left_dollars", "Monthly budget left, in US dollars (only destinations with a budget).", []string{"destination"}, nil)
 	spentDesc     = prometheus.NewDesc("herald_spent_this_month_dollars", "Spent on posting this calendar month, in US dollars.", []string{"destination"}, nil)
 	pausedDesc    = prometheus.NewDesc("herald_destination_paused", "1 when a destination is paused (credentials refused, out of credits).", []string{"destination"}, nil)
+	downDesc      = prometheus.NewDesc("herald_destination_down_since_timestamp_seconds", "When a destination's network stopped answering (Unix time; 0 while it answers).", []string{"destination"}, nil)
 	rateRemDesc   = prometheus.NewDesc("herald_rate_limit_remaining", "Calls left in the platform's rate-limit window, as of the last call.", []string{"destination"}, nil)
 	rateResetDesc = prometheus.NewDesc("herald_rate_limit_reset_timestamp_seconds", "When the platform's rate-limit window resets (Unix time).", []string{"destination"}, nil)
 )
@@ -92,7 +93,7 @@ func (m *Metrics) WatchDestinations(status StatusFunc) {
 type destCollector struct{ status StatusFunc }
 
 func (c *destCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{postsLeftDesc, budgetDesc, spentDesc, pausedDesc, rateRemDesc, rateResetDesc} {
+	for _, d := range []*prometheus.Desc{postsLeftDesc, budgetDesc, spentDesc, pausedDesc, downDesc, rateRemDesc, rateResetDesc} {
 		ch <- d
 	}
 }
@@ -119,6 +120,11 @@ func (c *destCollector) Collect(ch chan<- prometheus.Metric) {
 			paused = 1
 		}
 		gauge(pausedDesc, paused, d.Name)
+		down := 0.0
+		if !d.DownSince.IsZero() {
+			down = float64(d.DownSince.Unix())
+		}
+		gauge(downDesc, down, d.Name)
 		if d.RateLimitRemaining >= 0 {
 			gauge(rateRemDesc, float64(d.RateLimitRemaining), d.Name)
 			gauge(rateResetDesc, float64(d.RateLimitReset.Unix()), d.Name)
