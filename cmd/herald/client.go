@@ -199,25 +199,49 @@ func (c *client) post(ctx context.Context, args []string, stderr io.Writer) erro
 }
 
 func (c *client) queue(ctx context.Context) error {
-	var out struct{ Posts []clientPost }
-	if err := c.do(ctx, http.MethodGet, "/api/v1/posts?status=pending,queued,sending,failed", nil, &out); err != nil {
+	var q struct {
+		Queue []struct {
+			clientPost
+			ExpectedAt string `json:"expected_at"`
+			Held       string `json:"held"`
+		}
+	}
+	if err := c.do(ctx, http.MethodGet, "/api/v1/queue", nil, &q); err != nil {
 		return err
 	}
-	if len(out.Posts) == 0 {
+	var waiting struct{ Posts []clientPost }
+	if err := c.do(ctx, http.MethodGet, "/api/v1/posts?status=pending,failed", nil, &waiting); err != nil {
+		return err
+	}
+	if len(q.Queue) == 0 && len(waiting.Posts) == 0 {
 		fmt.Fprintln(c.stdout, "Nothing is waiting to be posted.")
 		return nil
 	}
 	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSTATUS\tDESTINATION\tDUE\tTEXT")
-	for _, p := range out.Posts {
-		text := strings.Join(strings.Fields(p.Text), " ")
-		if r := []rune(text); len(r) > 60 {
-			text = string(r[:59]) + "…"
+	fmt.Fprintln(tw, "ID\tSTATUS\tDESTINATION\tEXPECTED\tTEXT")
+	// Posts going out, in the order they will; then those waiting for an
+	// editor: pending approval, or failed.
+	for _, p := range q.Queue {
+		note := p.LastError
+		if p.Held != "" {
+			note = "held: " + p.Held
 		}
-		if p.LastError != "" {
-			text += "  [" + p.LastError + "]"
-		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", p.ID, p.Status, p.Destination, p.NotBefore, text)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", p.ID, p.Status, p.Destination, p.ExpectedAt, oneLine(p.Text, note))
+	}
+	for _, p := range waiting.Posts {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", p.ID, p.Status, p.Destination, "-", oneLine(p.Text, p.LastError))
 	}
 	return tw.Flush()
+}
+
+// oneLine shortens a post's text to a line, with a note after it.
+func oneLine(text, note string) string {
+	text = strings.Join(strings.Fields(text), " ")
+	if r := []rune(text); len(r) > 60 {
+		text = string(r[:59]) + "…"
+	}
+	if note != "" {
+		text += "  [" + note + "]"
+	}
+	return text
 }

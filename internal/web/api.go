@@ -20,6 +20,7 @@ import (
 func (s *Server) routesAPI() {
 	s.mux.Handle("POST /api/v1/preview", s.reader(http.HandlerFunc(s.apiPreview)))
 	s.mux.Handle("GET /api/v1/posts", s.reader(http.HandlerFunc(s.apiPosts)))
+	s.mux.Handle("GET /api/v1/queue", s.reader(http.HandlerFunc(s.apiQueue)))
 	s.mux.Handle("GET /api/v1/status", s.reader(http.HandlerFunc(s.apiStatus)))
 	s.mux.Handle("GET /api/v1/posts/{id}", s.reader(http.HandlerFunc(s.apiPost)))
 	s.mux.Handle("GET /api/v1/feeds", s.reader(http.HandlerFunc(s.apiFeeds)))
@@ -219,6 +220,30 @@ func (s *Server) apiPosts(w http.ResponseWriter, r *http.Request) {
 		out = append(out, toJSON(p))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"posts": out})
+}
+
+// apiQueue lists the posts waiting to go out, in the order they will, each
+// with when it is expected to and what holds it back.
+func (s *Server) apiQueue(w http.ResponseWriter, r *http.Request) {
+	if s.o.Editor == nil {
+		writeJSON(w, http.StatusOK, map[string]any{"queue": []any{}})
+		return
+	}
+	est, err := s.o.Editor.Queue(r.Context(), 1000)
+	if err != nil {
+		s.apiError(w, err)
+		return
+	}
+	type queued struct {
+		postJSON
+		ExpectedAt string `json:"expected_at"`
+		Held       string `json:"held,omitempty"`
+	}
+	out := make([]queued, 0, len(est))
+	for _, e := range est {
+		out = append(out, queued{toJSON(e.Post), rfc3339(e.Due), e.Held})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"queue": out})
 }
 
 // readJSON decodes a small JSON body strictly: unknown fields and trailing

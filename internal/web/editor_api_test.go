@@ -198,3 +198,31 @@ func TestFailedTokensAreRateLimited(t *testing.T) {
 		t.Errorf("good token from a blocked address: %d", code)
 	}
 }
+
+// GET /api/v1/queue lists the posts in the order they go out, each with
+// its expected time, not by when they were last changed.
+func TestAPIQueueInSendOrder(t *testing.T) {
+	srv, _, d := editorServer(t, Options{Tokens: map[string]string{anaToken: "ana"}})
+	ctx := context.Background()
+	later, err := d.Create(ctx, "ana", outbox.Draft{Text: "Scheduled for later", At: time.Now().Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now, err := d.Create(ctx, "ana", outbox.Draft{Text: "Goes now"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, body := do(t, "GET", srv.URL+"/api/v1/queue", anaToken, "")
+	var q struct {
+		Queue []struct {
+			ID         int64  `json:"id"`
+			ExpectedAt string `json:"expected_at"`
+		}
+	}
+	if err := json.Unmarshal([]byte(body), &q); code != 200 || err != nil || len(q.Queue) != 2 {
+		t.Fatalf("%d %s", code, body)
+	}
+	if q.Queue[0].ID != now.ID || q.Queue[1].ID != later.ID || q.Queue[1].ExpectedAt != later.NotBefore.UTC().Format(time.RFC3339) {
+		t.Errorf("queue out of send order: %s", body)
+	}
+}
