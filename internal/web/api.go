@@ -143,6 +143,12 @@ func (s *Server) apiPreview(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnprocessableEntity, `give "url" or "text", not both`)
 		return
 	case req.URL != "":
+		if len(s.o.Tokens) == 0 && !s.o.OpenEditing {
+			// Reading an address fetches it: herald fetches nothing for an
+			// anonymous caller.
+			writeError(w, http.StatusForbidden, "herald is read-only: previews of an address need an editor token (HERALD_EDITOR_TOKENS); previews of a text do not")
+			return
+		}
 		if _, err := news.CleanURL(req.URL); err != nil {
 			writeError(w, http.StatusUnprocessableEntity, fmt.Sprintf("%q is not an http(s) URL", req.URL))
 			return

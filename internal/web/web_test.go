@@ -113,12 +113,25 @@ func TestDashboardShowsTimelineQueueAndFailures(t *testing.T) {
 }
 
 func TestPreview(t *testing.T) {
-	srv, _, _ := newServer(t, Options{FromURL: func(ctx context.Context, url string) (*news.Article, string, error) {
+	const token = "token-of-ana-0123456789"
+	fetched := 0
+	read := func(ctx context.Context, url string) (*news.Article, string, error) {
+		fetched++
 		if strings.Contains(url, "broken") {
 			return nil, "", errors.New("the page has no title or text to post")
 		}
 		return &news.Article{URL: url}, "Headline\n\nLede.\n\n" + url, nil
-	}})
+	}
+	// Without editor tokens herald is read-only: a text is counted for
+	// anyone, an address is fetched for no one.
+	anon, _, _ := newServer(t, Options{FromURL: read})
+	if code, body := do(t, "POST", anon.URL+"/api/v1/preview", "", `{"url":"https://news.example/story"}`); code != 403 || fetched != 0 {
+		t.Errorf("anonymous preview of an address: %d %s, %d fetches", code, body, fetched)
+	}
+	if code, _ := do(t, "POST", anon.URL+"/api/v1/preview", "", `{"text":"hi"}`); code != 200 {
+		t.Errorf("anonymous preview of a text: %d", code)
+	}
+	srv, _, _ := newServer(t, Options{FromURL: read, Tokens: map[string]string{token: "ana"}})
 	for _, tc := range []struct {
 		body string
 		code int
@@ -135,7 +148,7 @@ func TestPreview(t *testing.T) {
 		{`{"text":`, 400, `bad JSON body`},
 		{`{"text":"a"} {"text":"b"}`, 400, `more than one value`},
 	} {
-		code, body := do(t, "POST", srv.URL+"/api/v1/preview", "", tc.body)
+		code, body := do(t, "POST", srv.URL+"/api/v1/preview", token, tc.body)
 		if code != tc.code || !strings.Contains(body, tc.want) {
 			t.Errorf("%s → %d %s; want %d with %s", tc.body, code, body, tc.code, tc.want)
 		}
@@ -144,7 +157,7 @@ func TestPreview(t *testing.T) {
 			t.Errorf("%s: answer is not JSON: %q", tc.body, body)
 		}
 	}
-	code, body := do(t, "POST", srv.URL+"/api/v1/preview", "", `{"text":"`+strings.Repeat("a", 281)+`"}`)
+	code, body := do(t, "POST", srv.URL+"/api/v1/preview", token, `{"text":"`+strings.Repeat("a", 281)+`"}`)
 	if code != 200 || !strings.Contains(body, `"valid":false`) || !strings.Contains(body, `"limit":280`) {
 		t.Errorf("over the limit: %d %s", code, body)
 	}
