@@ -49,6 +49,7 @@ func dashboardFuncs(clock func() time.Time) template.FuncMap {
 		"plural":   plural,
 		"span":     span,
 		"add":      func(a, b int) int { return a + b },
+		"clip":     clip,
 		"counterOf": func(id string, weighted int) counterView {
 			return counterView{ID: id, Weighted: weighted, Over: weighted > xtext.MaxWeightedLength}
 		},

@@ -663,3 +663,17 @@ func TestLocalPath(t *testing.T) {
 func readFirst(read func(context.Context, string) (*news.Article, string, error)) outbox.Reader {
 	return func(ctx context.Context, url, dest string) (*news.Article, string, error) { return read(ctx, url) }
 }
+
+// A feed's title is a line on every page, however long the feed makes it.
+func TestLongFeedTitleIsClipped(t *testing.T) {
+	long := strings.Repeat("Breaking ", 120_000) // about 1 MB
+	d := newDash(t, Options{Tokens: map[string]string{editorToken: editorName}, Feeds: fakeFeeds{{URL: "https://news.example.org/feed/", Title: long}}})
+	b := d.browser()
+	b.signIn(editorToken)
+	for _, path := range []string{"/", "/feeds"} {
+		a := b.get(path)
+		if a.code != 200 || len(a.body) > 64<<10 || !strings.Contains(a.body, strings.Repeat("Breaking ", 17)+"Breaking…<") {
+			t.Errorf("%s: %d, %d bytes", path, a.code, len(a.body))
+		}
+	}
+}

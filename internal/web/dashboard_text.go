@@ -13,6 +13,7 @@ import (
 
 	"github.com/heraldhq/herald/internal/news"
 	"github.com/heraldhq/herald/internal/xtext"
+	"github.com/rivo/uniseg"
 )
 
 // linkify renders a post's text the way followers read it: escaped, its
@@ -140,4 +141,27 @@ func sentence(msg string) string {
 		msg += "."
 	}
 	return msg
+}
+
+// maxShown is the most of a feed's or a page's title a page shows: a title
+// is a line, whatever a feed sends.
+const maxShown = 160
+
+// clip shortens a text from outside to maxShown characters, cut at a word
+// or else a grapheme boundary, with an ellipsis.
+func clip(s string) string {
+	if utf8.RuneCountInString(s) <= maxShown {
+		return s
+	}
+	out, n := "", 0
+	g := uniseg.NewGraphemes(s)
+	for g.Next() && n < maxShown {
+		out += g.Str()
+		n += utf8.RuneCountInString(g.Str())
+	}
+	// Cut at the last word break when there is one near the end.
+	if i := strings.LastIndexAny(out, " \t\n"); i > len(out)*3/4 {
+		out = out[:i]
+	}
+	return strings.TrimSpace(out) + "…"
 }
