@@ -168,7 +168,7 @@ func FuzzComposeNetworks(f *testing.F) {
 		if !rule.Fits(out) {
 			t.Fatalf("%s: %d (%d bytes) over the limit: %q", rule, rule.Length(out), len(out), out)
 		}
-		if !strings.HasSuffix(out, "\n\n"+url) && out != url {
+		if url != "" && !strings.HasSuffix(out, "\n\n"+url) && out != url {
 			t.Fatalf("%s: link %q not intact at the end of %q", rule, url, out)
 		}
 		lines := strings.Split(strings.TrimSuffix(out, url), "\n\n")
