@@ -20,6 +20,17 @@ import (
 	"github.com/heraldhq/herald/internal/publish/bluesky/bskyfake"
 )
 
+// The method sets the outbox and the check command will use.
+var (
+	_ interface {
+		Name() string
+		Publish(context.Context, news.Message) (news.Published, error)
+		Delete(context.Context, string) error
+		Check(context.Context) error
+	} = (*bluesky.Publisher)(nil)
+	_ bluesky.SessionStore = (*memStore)(nil)
+)
+
 const (
 	handle   = "newsroom.example.org"
 	password = "abcd-efgh-ijkl-mnop"
