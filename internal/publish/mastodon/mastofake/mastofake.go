@@ -415,4 +415,3 @@ func write(w http.ResponseWriter, status int, h http.Header, body string) {
 	w.WriteHeader(status)
 	io.WriteString(w, body)
 }
-
