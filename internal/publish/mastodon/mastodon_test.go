@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -113,8 +114,11 @@ func TestLostAnswerIsNotPostedTwice(t *testing.T) {
 	if len(st) != 1 || pub.RemoteID != st[0].ID {
 		t.Fatalf("%d statuses, retry answered %+v", len(st), pub)
 	}
-	if len(e.keys) != 2 || e.keys[0] != e.keys[1] || e.keys[0] == "" {
-		t.Fatalf("keys %q", e.keys)
+	e.mu.Lock()
+	keys := e.keys
+	e.mu.Unlock()
+	if len(keys) != 2 || keys[0] != keys[1] || keys[0] == "" {
+		t.Fatalf("keys %q", keys)
 	}
 	// Another post gets another key, and another status.
 	if _, err := p.Publish(context.Background(), news.Message{PostID: 8, Text: m.Text}); err != nil {
@@ -144,9 +148,9 @@ func TestLimits(t *testing.T) {
 		t.Fatalf("no /api/v2/instance: %+v, %v", l, err)
 	}
 	// Asked once, then kept.
-	calls := 0
+	var calls atomic.Int32
 	counting := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		calls++
+		calls.Add(1)
 		w.Write([]byte(`{"configuration":{"statuses":{"max_characters":5000}}}`))
 	}))
 	defer counting.Close()
@@ -156,8 +160,8 @@ func TestLimits(t *testing.T) {
 			t.Fatalf("%+v, %v", l, err)
 		}
 	}
-	if calls != 1 {
-		t.Fatalf("%d calls", calls)
+	if n := calls.Load(); n != 1 {
+		t.Fatalf("%d calls", n)
 	}
 }
 
