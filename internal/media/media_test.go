@@ -33,28 +33,30 @@ var (
 // which JPEG compresses badly, like a photo of foliage or a crowd.
 func bigPhoto(t testing.TB) []byte {
 	t.Helper()
-	photoOnce.Do(func() {
-		const w, h = 6000, 4000
-		m := image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio420)
-		rng := rand.New(rand.NewPCG(1, 2))
-		for y := range h {
-			for x := range w {
-				m.Y[y*m.YStride+x] = uint8(60 + (x*120)/w + rng.IntN(28))
-			}
-		}
-		for y := range h / 2 {
-			for x := range w / 2 {
-				m.Cb[y*m.CStride+x] = uint8(100 + (y*60)/(h/2) + rng.IntN(16))
-				m.Cr[y*m.CStride+x] = uint8(150 - (x*50)/(w/2) + rng.IntN(16))
-			}
-		}
-		var buf bytes.Buffer
-		if err := jpeg.Encode(&buf, m, &jpeg.Options{Quality: 90}); err != nil {
-			panic(err)
-		}
-		photoJPEG = buf.Bytes()
-	})
+	photoOnce.Do(func() { photoJPEG = noisyJPEG(6000, 4000) })
 	return photoJPEG
+}
+
+// noisyJPEG makes a w×h photo of gradients under strong noise.
+func noisyJPEG(w, h int) []byte {
+	m := image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio420)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for y := range h {
+		for x := range w {
+			m.Y[y*m.YStride+x] = uint8(60 + (x*120)/w + rng.IntN(28))
+		}
+	}
+	for y := range h / 2 {
+		for x := range w / 2 {
+			m.Cb[y*m.CStride+x] = uint8(100 + (y*60)/(h/2) + rng.IntN(16))
+			m.Cr[y*m.CStride+x] = uint8(150 - (x*50)/(w/2) + rng.IntN(16))
+		}
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, m, &jpeg.Options{Quality: 90}); err != nil {
+		panic(err) // jpeg.Encode fails only on a bad image, which this is not
+	}
+	return buf.Bytes()
 }
 
 func encodePNG(t testing.TB, m image.Image) []byte {
@@ -252,7 +254,7 @@ func TestFitRefuses(t *testing.T) {
 }
 
 func TestFitLowersQualityThenSize(t *testing.T) {
-	photo := bigPhoto(t)
+	photo := noisyJPEG(2400, 1600)
 	// 50 kB cannot hold 2000×1333 of noise at any quality tried: the
 	// size goes down too, by quarters.
 	img, err := Fit(photo, "image/jpeg", Options{MaxBytes: 50_000})
