@@ -1,8 +1,9 @@
 // Package compose renders a post from a per-destination template and fits it
-// to the platform's limit, counted the way X counts (internal/xtext): first
-// hashtags go, then the summary is cut at a sentence or a word, then dropped,
-// then the title is cut at a word with "…". The link is never cut or altered
-// and no grapheme cluster is ever split.
+// to the network's limit, counted the way that network counts (a Rule: X's
+// weighted length, Bluesky's graphemes and bytes, a Mastodon server's
+// characters): first hashtags go, then the summary is cut at a sentence or a
+// word, then dropped, then the title is cut at a word with "…". The link is
+// never cut or altered and no grapheme cluster is ever split.
 package compose
 
 import (
@@ -16,7 +17,6 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/heraldhq/herald/internal/news"
-	"github.com/heraldhq/herald/internal/xtext"
 )
 
 // DefaultTemplate puts the headline first, the lede under it with any
@@ -48,15 +48,16 @@ type Fields struct {
 // concurrent use.
 type Composer struct {
 	tmpl     *template.Template
-	limit    int
+	rule     Rule
 	hashtags map[string]string // category key (see categoryKey) → "#Tag"
 }
 
 // ellipsis marks a cut.
 const ellipsis = "…"
 
-// minSummaryWeight is the least a cut summary keeps, in X's weighted
-// characters: a shorter fragment says less than no summary at all.
+// minSummaryWeight is the least a cut summary keeps, counted by the rule (X's
+// weighted characters, graphemes, characters): a shorter fragment says less
+// than no summary at all.
 const minSummaryWeight = 30
 
 var templateFuncs = template.FuncMap{
@@ -75,17 +76,23 @@ var sampleFields = Fields{
 	Hashtags:   []string{"#Sample"},
 }
 
-// New returns a Composer for the template tmpl (DefaultTemplate when empty),
-// which fits posts within limit weighted characters and derives hashtags
+// New returns a Composer for X (see NewFor) that fits posts within limit
+// weighted characters: NewFor(XLimit(limit), tmpl, hashtags).
+func New(tmpl string, limit int, hashtags map[string]string) (*Composer, error) {
+	return NewFor(XLimit(limit), tmpl, hashtags)
+}
+
+// NewFor returns a Composer for the template tmpl (DefaultTemplate when
+// empty), which fits posts to the network's rule and derives hashtags
 // from categories with hashtags (category → "#Tag", categories matched
 // without regard to case). The template is checked by rendering sample
 // fields, full and empty: it must run, show {{.URL}} exactly once and leave
 // room for more than the link. Optional parts belong inside {{with}} or
 // {{if}}, so that their separators go when a field is empty or dropped; a
 // separator such as " —" left at the end of a line is tidied away anyway.
-func New(tmpl string, limit int, hashtags map[string]string) (*Composer, error) {
-	if limit <= 0 {
-		return nil, fmt.Errorf("compose: limit %d: must be positive", limit)
+func NewFor(rule Rule, tmpl string, hashtags map[string]string) (*Composer, error) {
+	if err := rule.valid(); err != nil {
+		return nil, err
 	}
 	if strings.TrimSpace(tmpl) == "" {
 		tmpl = DefaultTemplate
@@ -94,7 +101,7 @@ func New(tmpl string, limit int, hashtags map[string]string) (*Composer, error) 
 	if err != nil {
 		return nil, fmt.Errorf("compose: bad template: %w", err)
 	}
-	c := &Composer{tmpl: t, limit: limit, hashtags: make(map[string]string, len(hashtags))}
+	c := &Composer{tmpl: t, rule: rule, hashtags: make(map[string]string, len(hashtags))}
 	for cat, tag := range hashtags {
 		key := categoryKey(cat)
 		if key == "" {
@@ -120,14 +127,15 @@ func New(tmpl string, limit int, hashtags map[string]string) (*Composer, error) 
 	if err != nil {
 		return nil, fmt.Errorf("compose: bad template: with empty fields: %w", err)
 	}
-	if n := xtext.WeightedLength(bare); n >= limit {
-		return nil, fmt.Errorf("compose: template leaves no room: its fixed text and the link count %d of the limit %d", n, limit)
+	if n := rule.Length(bare); n >= rule.limit || !rule.Fits(bare) {
+		return nil, fmt.Errorf("compose: template leaves no room: its fixed text and the link count %d of the limit %d", n, rule.limit)
 	}
 	return c, nil
 }
 
-// Limit is the weighted length posts are fitted to.
-func (c *Composer) Limit() int { return c.limit }
+// Rule is the network's rule posts are fitted to; its Length and Limit are
+// what a preview shows.
+func (c *Composer) Rule() Rule { return c.rule }
 
 // Article writes the post for an article: every field a template can show
 // comes from it the same way wherever herald writes a post.
@@ -156,7 +164,7 @@ func (c *Composer) Compose(f Fields) (string, error) {
 		if err != nil {
 			return "", false, fmt.Errorf("compose: template: %w", err)
 		}
-		return out, xtext.WeightedLength(out) <= c.limit, nil
+		return out, c.rule.Fits(out), nil
 	}
 	// longest renders f with the longest fitting of the cuts that at
 	// yields, shortest first, put in place by set.
@@ -177,10 +185,10 @@ func (c *Composer) Compose(f Fields) (string, error) {
 
 	// A title and summary that overflow the limit by themselves cannot fit
 	// whole, with or without hashtags: skip rendering them whole, which
-	// for a long summary is most of the work. (No text weighs more than its
-	// length in bytes, so short ones need no weighing.)
-	if len(f.Title)+len(f.Summary) <= c.limit ||
-		xtext.WeightedLength(f.Title)+xtext.WeightedLength(f.Summary) <= c.limit {
+	// for a long summary is most of the work. (No text without a link
+	// counts more than its length in bytes, so short ones need no weighing.)
+	if len(f.Title)+len(f.Summary) <= c.rule.limit ||
+		c.rule.Length(f.Title)+c.rule.Length(f.Summary) <= c.rule.limit {
 		if out, ok, err := fit(f); err != nil || ok {
 			return out, err
 		}
@@ -206,7 +214,7 @@ func (c *Composer) Compose(f Fields) (string, error) {
 			return out, err
 		}
 		words := newCutter(summary)
-		min := words.firstWeighing(minSummaryWeight)
+		min := words.firstWeighing(c.rule.Length, minSummaryWeight)
 		out, ok, err = longest(func(i int) (string, bool) {
 			cut, ok := words.at(min + i)
 			return cut + ellipsis, ok
@@ -239,7 +247,7 @@ func (c *Composer) Compose(f Fields) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("compose: template: %w", err)
 	}
-	return "", fmt.Errorf("%w: the link and the template's fixed text alone count %d of %d", ErrTooLong, xtext.WeightedLength(out), c.limit)
+	return "", fmt.Errorf("%w: the link and the template's fixed text alone count %d of %d", ErrTooLong, c.rule.Length(out), c.rule.limit)
 }
 
 // prepare cleans the text fields and settles the hashtags.

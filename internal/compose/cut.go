@@ -6,8 +6,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/rivo/uniseg"
-
-	"github.com/heraldhq/herald/internal/xtext"
 )
 
 // cutter yields the places a text may be cut, shortest first: the ends of
@@ -38,12 +36,12 @@ func (c *cutter) at(i int) (string, bool) {
 	return "", false
 }
 
-// firstWeighing returns the index of the first cut that keeps at least min
-// weighted characters (the number of cuts when none does).
-func (c *cutter) firstWeighing(min int) int {
+// firstWeighing returns the index of the first cut that counts at least min
+// by length (the number of cuts when none does).
+func (c *cutter) firstWeighing(length func(string) int, min int) int {
 	for i := 0; ; i++ {
 		cut, ok := c.at(i)
-		if !ok || xtext.WeightedLength(cut) >= min {
+		if !ok || length(cut) >= min {
 			return i
 		}
 	}

@@ -1,0 +1,162 @@
+package bluesky
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/heraldhq/herald/internal/news"
+)
+
+const (
+	// defaultRateWait is used when a 429 names no reset: Bluesky's shortest
+	// window is five minutes.
+	defaultRateWait = 5 * time.Minute
+	pastResetWait   = 5 * time.Second
+	maxReason       = 300
+)
+
+// answer is an XRPC error answer: {"error": "Name", "message": "..."}.
+type answer struct {
+	status  int
+	header  http.Header
+	name    string
+	message string
+}
+
+func answerOf(resp *http.Response, body []byte) answer {
+	a := answer{status: resp.StatusCode, header: resp.Header}
+	var e struct {
+		Error   string `json:"error"`
+		Message string `json:"message"`
+	}
+	if json.Unmarshal(body, &e) == nil {
+		a.name, a.message = strings.TrimSpace(e.Error), strings.TrimSpace(e.Message)
+	}
+	return a
+}
+
+// tokenRefused reports an answer that refuses the token itself (expired,
+// revoked, unknown): a new one may succeed.
+func (a answer) tokenRefused() bool {
+	if a.status != http.StatusBadRequest && a.status != http.StatusUnauthorized {
+		return false
+	}
+	switch a.name {
+	case "ExpiredToken", "InvalidToken", "AuthenticationRequired", "AuthMissing":
+		return true
+	}
+	return false
+}
+
+func (a answer) said() string {
+	switch {
+	case a.name != "" && a.message != "":
+		return "; Bluesky said: " + a.name + ": " + a.message
+	case a.name != "" || a.message != "":
+		return "; Bluesky said: " + a.name + a.message
+	}
+	return ""
+}
+
+// classify turns an error answer to an authenticated call into what the
+// dispatcher should do.
+func (p *Publisher) classify(a answer) error {
+	switch {
+	case a.status == http.StatusTooManyRequests:
+		return p.rateLimited(a)
+	case a.tokenRefused() || a.status == http.StatusUnauthorized:
+		return p.failure(news.Permanent, a.status, "Bluesky refused the session even after a new login: check the handle and app password"+a.said(), nil)
+	case a.name == "AccountTakedown" || a.name == "AccountDeactivated" || a.status == http.StatusForbidden:
+		return p.failure(news.Permanent, a.status, "Bluesky refused the account"+a.said(), nil)
+	case a.status == http.StatusBadRequest || a.status == http.StatusRequestEntityTooLarge || a.status == http.StatusUnprocessableEntity:
+		return p.failure(news.Rejected, a.status, fmt.Sprintf("Bluesky rejected this post (%d)%s", a.status, a.said()), nil)
+	case a.status >= 500 || a.status == http.StatusRequestTimeout:
+		return p.failure(news.Transient, a.status, fmt.Sprintf("Bluesky is unavailable (%d %s)%s", a.status, http.StatusText(a.status), a.said()), nil)
+	case a.status >= 300 && a.status < 400:
+		return p.failure(news.Permanent, a.status, fmt.Sprintf("the Bluesky service answered with a redirect (%d): check its address (HERALD_BLUESKY_SERVICE)", a.status), nil)
+	}
+	return p.failure(news.Permanent, a.status, fmt.Sprintf("Bluesky answered %d %s%s", a.status, http.StatusText(a.status), a.said()), nil)
+}
+
+// classifyLogin classifies a refused createSession.
+func (p *Publisher) classifyLogin(a answer) error {
+	switch {
+	case a.status == http.StatusTooManyRequests:
+		return p.rateLimited(a)
+	case a.name == "AuthFactorTokenRequired":
+		return p.failure(news.Permanent, a.status, "Bluesky asks for a sign-in code: use an app password (Settings → Privacy and security → App passwords), which needs none"+a.said(), nil)
+	case a.status == http.StatusUnauthorized || a.name == "AuthenticationRequired":
+		return p.failure(news.Permanent, a.status, "Bluesky refused the handle or app password: check them (HERALD_BLUESKY_HANDLE, HERALD_BLUESKY_APP_PASSWORD)"+a.said(), nil)
+	}
+	return p.classify(a)
+}
+
+// rateLimited waits until ratelimit-reset (Unix seconds), else
+// Retry-After, else Bluesky's shortest window.
+func (p *Publisher) rateLimited(a answer) error {
+	now := p.now()
+	until := now.Add(defaultRateWait)
+	if v, err := strconv.ParseInt(strings.TrimSpace(a.header.Get("RateLimit-Reset")), 10, 64); err == nil && v > 0 {
+		until = time.Unix(v, 0)
+		if !until.After(now) {
+			until = now.Add(pastResetWait)
+		}
+	} else if v, err := strconv.Atoi(strings.TrimSpace(a.header.Get("Retry-After"))); err == nil && v >= 0 {
+		until = now.Add(time.Duration(v) * time.Second)
+	}
+	which := ""
+	if pol := a.header.Get("RateLimit-Policy"); pol != "" {
+		which = " (policy " + pol + ")"
+	}
+	e := p.failure(news.RateLimited, a.status, fmt.Sprintf("Bluesky rate limit reached%s; posting resumes at %s", which, until.UTC().Format(time.RFC3339)), nil)
+	e.Until = until
+	return e
+}
+
+// unreachable classifies a failure to get an answer at all.
+func (p *Publisher) unreachable(err error) *news.PublishError {
+	reason := "could not reach Bluesky: " + err.Error()
+	var ne net.Error
+	switch {
+	case errors.Is(err, context.Canceled):
+		reason = "the call to Bluesky was canceled before it answered"
+	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
+		reason = "Bluesky did not answer in time"
+	}
+	return p.failure(news.Transient, 0, reason, err)
+}
+
+// failure builds a PublishError whose reason is one line of plain words
+// without the app password or a token in it.
+func (p *Publisher) failure(kind news.FailureKind, status int, reason string, err error) *news.PublishError {
+	reason = p.redact(reason)
+	reason = strings.Join(strings.FieldsFunc(reason, unicode.IsSpace), " ")
+	if r := []rune(reason); len(r) > maxReason {
+		reason = string(r[:maxReason-1]) + "…"
+	}
+	if err != nil && p.redact(err.Error()) != err.Error() {
+		err = errors.New(p.redact(err.Error()))
+	}
+	return &news.PublishError{Kind: kind, Status: status, Reason: reason, Err: err}
+}
+
+func (p *Publisher) redact(s string) string {
+	secrets := []string{p.password}
+	if sess := p.current(); sess != nil {
+		secrets = append(secrets, sess.Access, sess.Refresh)
+	}
+	for _, c := range secrets {
+		if len(c) >= 6 {
+			s = strings.ReplaceAll(s, c, "[redacted]")
+		}
+	}
+	return s
+}
