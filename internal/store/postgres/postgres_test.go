@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/heraldhq/herald/internal/news"
 	"github.com/heraldhq/herald/internal/store"
+	"github.com/heraldhq/herald/internal/store/sqlstore"
 	"github.com/heraldhq/herald/internal/store/storetest"
 )
 
@@ -78,7 +80,7 @@ func withSearchPath(t testing.TB, conn, schema string) string {
 	return u.String()
 }
 
-func openDB(t *testing.T, url string) *DB {
+func openDB(t *testing.T, url string) *sqlstore.DB {
 	t.Helper()
 	db, err := Open(context.Background(), url)
 	if err != nil {
@@ -95,13 +97,26 @@ func TestStore(t *testing.T) {
 	})
 }
 
+// connect opens a plain connection to the test's schema, to look at the
+// database as it is.
+func connect(t *testing.T, url string) *pgx.Conn {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(ctx) })
+	return conn
+}
+
 // Replicas starting together on an empty database both come up: the
 // advisory lock makes one wait while the other migrates.
 func TestOpenRace(t *testing.T) {
 	url := freshSchema(t)
 	const replicas = 4
 	ctx := context.Background()
-	dbs := make([]*DB, replicas)
+	dbs := make([]*sqlstore.DB, replicas)
 	errs := make([]error, replicas)
 	var wg sync.WaitGroup
 	for i := range replicas {
@@ -118,14 +133,15 @@ func TestOpenRace(t *testing.T) {
 	if t.Failed() {
 		return
 	}
+	conn := connect(t, url)
 	var versions, tables int
-	if err := dbs[0].pool.QueryRow(ctx, `SELECT COUNT(*) FROM schema_version`).Scan(&versions); err != nil {
+	if err := conn.QueryRow(ctx, `SELECT COUNT(*) FROM schema_version`).Scan(&versions); err != nil {
 		t.Fatal(err)
 	}
 	if want := migrationCount(t); versions != want {
 		t.Errorf("schema_version has %d rows, want %d (a migration ran more than once)", versions, want)
 	}
-	if err := dbs[0].pool.QueryRow(ctx, `SELECT COUNT(*) FROM information_schema.tables
+	if err := conn.QueryRow(ctx, `SELECT COUNT(*) FROM information_schema.tables
 		WHERE table_schema = current_schema() AND table_name = 'posts'`).Scan(&tables); err != nil || tables != 1 {
 		t.Errorf("posts table in the test schema: %d, %v", tables, err)
 	}
@@ -149,7 +165,7 @@ func TestReopen(t *testing.T) {
 		t.Fatalf("feeds after reopen: %v %v", feeds, err)
 	}
 	var versions int
-	if err := db.pool.QueryRow(ctx, `SELECT COUNT(*) FROM schema_version`).Scan(&versions); err != nil || versions != migrationCount(t) {
+	if err := connect(t, url).QueryRow(ctx, `SELECT COUNT(*) FROM schema_version`).Scan(&versions); err != nil || versions != migrationCount(t) {
 		t.Errorf("schema_version rows = %d, %v; want %d", versions, err, migrationCount(t))
 	}
 }
@@ -184,7 +200,7 @@ func TestClaimAcrossReplicas(t *testing.T) {
 	ctx := context.Background()
 	url := freshSchema(t)
 	const replicas, workers, posts = 3, 2, 50
-	dbs := make([]*DB, replicas)
+	dbs := make([]*sqlstore.DB, replicas)
 	for i := range dbs {
 		dbs[i] = openDB(t, url)
 	}
@@ -235,13 +251,77 @@ func TestClaimAcrossReplicas(t *testing.T) {
 	t.Logf("claims per replica: %v", perReplica)
 }
 
-func TestOpenBadURL(t *testing.T) {
-	_, err := Open(context.Background(), "postgres://herald:s3cret@[::1")
-	if err == nil {
-		t.Fatal("Open accepted a malformed URL")
+// A database made before categories were JSON text (migrations 001 to 003,
+// categories TEXT[]) migrates with its articles' categories kept.
+func TestMigrateCategoriesToJSON(t *testing.T) {
+	ctx := context.Background()
+	url := freshSchema(t)
+	conn := connect(t, url)
+	if _, err := conn.Exec(ctx, `CREATE TABLE schema_version (version INTEGER NOT NULL)`); err != nil {
+		t.Fatal(err)
 	}
-	if strings.Contains(err.Error(), "s3cret") {
-		t.Errorf("error shows the password: %v", err)
+	for v, name := range []string{"001_init.sql", "002_audit.sql", "003_leases.sql"} {
+		body, err := migrations.ReadFile("migrations/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := conn.Exec(ctx, string(body)); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if _, err := conn.Exec(ctx, `INSERT INTO schema_version (version) VALUES ($1)`, v+1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cats := []string{"Local", `Politics, "Kurdistan"`, "Économie", `back\slash`}
+	var feedID, withCats, without int64
+	if err := conn.QueryRow(ctx, `INSERT INTO feeds (url, created_at) VALUES ('https://news.example/feed', now()) RETURNING id`).
+		Scan(&feedID); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.QueryRow(ctx, `INSERT INTO articles (feed_id, guid, url, url_key, categories, seen_at)
+		VALUES ($1, 'a', 'https://news.example/a', 'news.example/a', $2, now()) RETURNING id`, feedID, cats).Scan(&withCats); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.QueryRow(ctx, `INSERT INTO articles (feed_id, guid, url, url_key, seen_at)
+		VALUES ($1, 'b', 'https://news.example/b', 'news.example/b', now()) RETURNING id`, feedID).Scan(&without); err != nil {
+		t.Fatal(err)
+	}
+
+	db := openDB(t, url)
+	got, err := db.Article(ctx, withCats)
+	if err != nil || !slices.Equal(got.Categories, cats) {
+		t.Errorf("categories after the migration = %q, %v; want %q", got.Categories, err, cats)
+	}
+	got, err = db.Article(ctx, without)
+	if err != nil || got.Categories == nil || len(got.Categories) != 0 {
+		t.Errorf("no categories after the migration = %#v, %v; want none", got.Categories, err)
+	}
+	var versions int
+	if err := conn.QueryRow(ctx, `SELECT COUNT(*) FROM schema_version`).Scan(&versions); err != nil || versions != migrationCount(t) {
+		t.Errorf("schema_version rows = %d, %v; want %d", versions, err, migrationCount(t))
+	}
+	var def string
+	if err := conn.QueryRow(ctx, `SELECT column_default FROM information_schema.columns
+		WHERE table_schema = current_schema() AND table_name = 'articles' AND column_name = 'categories'`).Scan(&def); err != nil ||
+		!strings.HasPrefix(def, "'[]'") {
+		t.Errorf("categories default = %q, %v", def, err)
+	}
+}
+
+// Neither a URL that does not parse nor a server that does not answer
+// shows the password in the error.
+func TestOpenBadURL(t *testing.T) {
+	for _, url := range []string{
+		"postgres://herald:s3cret@[::1",
+		"postgres://herald:s3cret@127.0.0.1:1/herald?connect_timeout=2",
+	} {
+		_, err := Open(context.Background(), url)
+		if err == nil {
+			t.Fatalf("Open(%q) succeeded", url)
+		}
+		if strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("error shows the password: %v", err)
+		}
 	}
 }
 
@@ -264,7 +344,7 @@ func BenchmarkClaim(b *testing.B) {
 			for b.Loop() {
 				b.StopTimer()
 				url := freshSchema(b)
-				dbs := make([]*DB, replicas)
+				dbs := make([]*sqlstore.DB, replicas)
 				for i := range dbs {
 					db, err := Open(context.Background(), url)
 					if err != nil {
