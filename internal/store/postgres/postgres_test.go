@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
@@ -80,21 +79,9 @@ func withSearchPath(t testing.TB, conn, schema string) string {
 	return u.String()
 }
 
-func openDB(t *testing.T, url string) *sqlstore.DB {
-	t.Helper()
-	db, err := Open(context.Background(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
-
 func TestStore(t *testing.T) {
 	testURL(t)
-	storetest.Run(t, func(t *testing.T) store.Store {
-		return openDB(t, freshSchema(t))
-	})
+	storetest.Run(t, func(t *testing.T) storetest.Opener { return storetest.Handles(Open, freshSchema(t)) })
 }
 
 // connect opens a plain connection to the test's schema, to look at the
@@ -147,110 +134,6 @@ func TestOpenRace(t *testing.T) {
 	}
 }
 
-// Reopening a database keeps its rows and does not run migrations twice.
-func TestReopen(t *testing.T) {
-	ctx := context.Background()
-	url := freshSchema(t)
-	db, err := Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.EnsureFeed(ctx, "https://news.example/feed"); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	db = openDB(t, url)
-	feeds, err := db.Feeds(ctx)
-	if err != nil || len(feeds) != 1 {
-		t.Fatalf("feeds after reopen: %v %v", feeds, err)
-	}
-	var versions int
-	if err := connect(t, url).QueryRow(ctx, `SELECT COUNT(*) FROM schema_version`).Scan(&versions); err != nil || versions != migrationCount(t) {
-		t.Errorf("schema_version rows = %d, %v; want %d", versions, err, migrationCount(t))
-	}
-}
-
-// Times are kept at millisecond precision in UTC, whatever zone they came in,
-// as in the SQLite store.
-func TestTimePrecision(t *testing.T) {
-	ctx := context.Background()
-	db := openDB(t, freshSchema(t))
-	zone := time.FixedZone("CET", 3600)
-	sortAt := time.Date(2026, 11, 2, 10, 0, 0, 123_456_789, zone)
-	p := &news.Post{Destination: "x", Text: "t", Status: news.StatusQueued, SortAt: sortAt, NotBefore: sortAt, CreatedAt: sortAt}
-	if err := db.AddPost(ctx, p); err != nil {
-		t.Fatal(err)
-	}
-	got, err := db.Post(ctx, p.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := time.Date(2026, 11, 2, 9, 0, 0, 123_000_000, time.UTC)
-	if got.SortAt != want || got.NotBefore != want || got.CreatedAt != want {
-		t.Errorf("times = %v %v %v, want %v", got.SortAt, got.NotBefore, got.CreatedAt, want)
-	}
-	if !got.PublishedAt.IsZero() || !got.LeaseUntil.IsZero() {
-		t.Errorf("unset times = %v %v, want zero", got.PublishedAt, got.LeaseUntil)
-	}
-}
-
-// Replicas, each with its own pool, claiming from one queue take every post
-// exactly once.
-func TestClaimAcrossReplicas(t *testing.T) {
-	ctx := context.Background()
-	url := freshSchema(t)
-	const replicas, workers, posts = 3, 2, 50
-	dbs := make([]*sqlstore.DB, replicas)
-	for i := range dbs {
-		dbs[i] = openDB(t, url)
-	}
-	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
-	for i := range posts {
-		p := &news.Post{Destination: "x", Text: fmt.Sprint(i), Status: news.StatusQueued, SortAt: now, NotBefore: now, CreatedAt: now}
-		if err := dbs[0].AddPost(ctx, p); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var mu sync.Mutex
-	claims := map[int64]int{}
-	perReplica := make([]int, replicas)
-	var wg sync.WaitGroup
-	for r, db := range dbs {
-		for range workers {
-			wg.Go(func() {
-				for {
-					p, err := db.ClaimPost(ctx, "x", now, time.Hour, store.ClaimRules{})
-					if errors.Is(err, news.ErrNotFound) {
-						return
-					}
-					if err != nil {
-						t.Error(err)
-						return
-					}
-					mu.Lock()
-					claims[p.ID]++
-					perReplica[r]++
-					mu.Unlock()
-				}
-			})
-		}
-	}
-	wg.Wait()
-	if len(claims) != posts {
-		t.Errorf("claimed %d distinct posts, want %d", len(claims), posts)
-	}
-	for id, n := range claims {
-		if n != 1 {
-			t.Errorf("post %d claimed %d times", id, n)
-		}
-	}
-	counts, err := dbs[1].CountPosts(ctx)
-	if err != nil || counts[news.StatusSending] != posts || counts[news.StatusQueued] != 0 {
-		t.Errorf("CountPosts = %v, %v; want %d sending", counts, err, posts)
-	}
-	t.Logf("claims per replica: %v", perReplica)
-}
-
 // A database made before categories were JSON text (migrations 001 to 003,
 // categories TEXT[]) migrates with its articles' categories kept.
 func TestMigrateCategoriesToJSON(t *testing.T) {
@@ -287,7 +170,7 @@ func TestMigrateCategoriesToJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	db := openDB(t, url)
+	db := storetest.Handles(Open, url)(t)
 	got, err := db.Article(ctx, withCats)
 	if err != nil || !slices.Equal(got.Categories, cats) {
 		t.Errorf("categories after the migration = %q, %v; want %q", got.Categories, err, cats)
