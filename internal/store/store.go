@@ -1,6 +1,7 @@
-// Package store declares what herald keeps in its database. Each backend
-// (sqlite/, later postgres/) implements Store and passes the one behavioural
-// suite in storetest/.
+// Package store declares what herald keeps in its database. The backends,
+// sqlite/ (the default) and postgres/ (for several replicas), open their
+// database and share one implementation of Store over database/sql,
+// sqlstore/; every backend passes the one behavioural suite in storetest/.
 package store
 
 import (

@@ -2,12 +2,12 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,6 +18,7 @@ import (
 
 	"github.com/heraldhq/herald/internal/news"
 	"github.com/heraldhq/herald/internal/store"
+	"github.com/heraldhq/herald/internal/store/sqlstore"
 	"github.com/heraldhq/herald/internal/store/storetest"
 )
 
@@ -78,21 +79,22 @@ func withSearchPath(t testing.TB, conn, schema string) string {
 	return u.String()
 }
 
-func openDB(t *testing.T, url string) *DB {
+func TestStore(t *testing.T) {
+	testURL(t)
+	storetest.Run(t, func(t *testing.T) storetest.Opener { return storetest.Handles(Open, freshSchema(t)) })
+}
+
+// connect opens a plain connection to the test's schema, to look at the
+// database as it is.
+func connect(t *testing.T, url string) *pgx.Conn {
 	t.Helper()
-	db, err := Open(context.Background(), url)
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
-
-func TestStore(t *testing.T) {
-	testURL(t)
-	storetest.Run(t, func(t *testing.T) store.Store {
-		return openDB(t, freshSchema(t))
-	})
+	t.Cleanup(func() { conn.Close(ctx) })
+	return conn
 }
 
 // Replicas starting together on an empty database both come up: the
@@ -101,7 +103,7 @@ func TestOpenRace(t *testing.T) {
 	url := freshSchema(t)
 	const replicas = 4
 	ctx := context.Background()
-	dbs := make([]*DB, replicas)
+	dbs := make([]*sqlstore.DB, replicas)
 	errs := make([]error, replicas)
 	var wg sync.WaitGroup
 	for i := range replicas {
@@ -118,130 +120,91 @@ func TestOpenRace(t *testing.T) {
 	if t.Failed() {
 		return
 	}
+	conn := connect(t, url)
 	var versions, tables int
-	if err := dbs[0].pool.QueryRow(ctx, `SELECT COUNT(*) FROM schema_version`).Scan(&versions); err != nil {
+	if err := conn.QueryRow(ctx, `SELECT COUNT(*) FROM schema_version`).Scan(&versions); err != nil {
 		t.Fatal(err)
 	}
 	if want := migrationCount(t); versions != want {
 		t.Errorf("schema_version has %d rows, want %d (a migration ran more than once)", versions, want)
 	}
-	if err := dbs[0].pool.QueryRow(ctx, `SELECT COUNT(*) FROM information_schema.tables
+	if err := conn.QueryRow(ctx, `SELECT COUNT(*) FROM information_schema.tables
 		WHERE table_schema = current_schema() AND table_name = 'posts'`).Scan(&tables); err != nil || tables != 1 {
 		t.Errorf("posts table in the test schema: %d, %v", tables, err)
 	}
 }
 
-// Reopening a database keeps its rows and does not run migrations twice.
-func TestReopen(t *testing.T) {
+// A database made before categories were JSON text (migrations 001 to 003,
+// categories TEXT[]) migrates with its articles' categories kept.
+func TestMigrateCategoriesToJSON(t *testing.T) {
 	ctx := context.Background()
 	url := freshSchema(t)
-	db, err := Open(ctx, url)
-	if err != nil {
+	conn := connect(t, url)
+	if _, err := conn.Exec(ctx, `CREATE TABLE schema_version (version INTEGER NOT NULL)`); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.EnsureFeed(ctx, "https://news.example/feed"); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	db = openDB(t, url)
-	feeds, err := db.Feeds(ctx)
-	if err != nil || len(feeds) != 1 {
-		t.Fatalf("feeds after reopen: %v %v", feeds, err)
-	}
-	var versions int
-	if err := db.pool.QueryRow(ctx, `SELECT COUNT(*) FROM schema_version`).Scan(&versions); err != nil || versions != migrationCount(t) {
-		t.Errorf("schema_version rows = %d, %v; want %d", versions, err, migrationCount(t))
-	}
-}
-
-// Times are kept at millisecond precision in UTC, whatever zone they came in,
-// as in the SQLite store.
-func TestTimePrecision(t *testing.T) {
-	ctx := context.Background()
-	db := openDB(t, freshSchema(t))
-	zone := time.FixedZone("CET", 3600)
-	sortAt := time.Date(2026, 11, 2, 10, 0, 0, 123_456_789, zone)
-	p := &news.Post{Destination: "x", Text: "t", Status: news.StatusQueued, SortAt: sortAt, NotBefore: sortAt, CreatedAt: sortAt}
-	if err := db.AddPost(ctx, p); err != nil {
-		t.Fatal(err)
-	}
-	got, err := db.Post(ctx, p.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := time.Date(2026, 11, 2, 9, 0, 0, 123_000_000, time.UTC)
-	if got.SortAt != want || got.NotBefore != want || got.CreatedAt != want {
-		t.Errorf("times = %v %v %v, want %v", got.SortAt, got.NotBefore, got.CreatedAt, want)
-	}
-	if !got.PublishedAt.IsZero() || !got.LeaseUntil.IsZero() {
-		t.Errorf("unset times = %v %v, want zero", got.PublishedAt, got.LeaseUntil)
-	}
-}
-
-// Replicas, each with its own pool, claiming from one queue take every post
-// exactly once.
-func TestClaimAcrossReplicas(t *testing.T) {
-	ctx := context.Background()
-	url := freshSchema(t)
-	const replicas, workers, posts = 3, 2, 50
-	dbs := make([]*DB, replicas)
-	for i := range dbs {
-		dbs[i] = openDB(t, url)
-	}
-	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
-	for i := range posts {
-		p := &news.Post{Destination: "x", Text: fmt.Sprint(i), Status: news.StatusQueued, SortAt: now, NotBefore: now, CreatedAt: now}
-		if err := dbs[0].AddPost(ctx, p); err != nil {
+	for v, name := range []string{"001_init.sql", "002_audit.sql", "003_leases.sql"} {
+		body, err := migrations.ReadFile("migrations/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := conn.Exec(ctx, string(body)); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if _, err := conn.Exec(ctx, `INSERT INTO schema_version (version) VALUES ($1)`, v+1); err != nil {
 			t.Fatal(err)
 		}
 	}
-	var mu sync.Mutex
-	claims := map[int64]int{}
-	perReplica := make([]int, replicas)
-	var wg sync.WaitGroup
-	for r, db := range dbs {
-		for range workers {
-			wg.Go(func() {
-				for {
-					p, err := db.ClaimPost(ctx, "x", now, time.Hour, store.ClaimRules{})
-					if errors.Is(err, news.ErrNotFound) {
-						return
-					}
-					if err != nil {
-						t.Error(err)
-						return
-					}
-					mu.Lock()
-					claims[p.ID]++
-					perReplica[r]++
-					mu.Unlock()
-				}
-			})
-		}
+	cats := []string{"Local", `Politics, "Kurdistan"`, "Économie", `back\slash`}
+	var feedID, withCats, without int64
+	if err := conn.QueryRow(ctx, `INSERT INTO feeds (url, created_at) VALUES ('https://news.example/feed', now()) RETURNING id`).
+		Scan(&feedID); err != nil {
+		t.Fatal(err)
 	}
-	wg.Wait()
-	if len(claims) != posts {
-		t.Errorf("claimed %d distinct posts, want %d", len(claims), posts)
+	if err := conn.QueryRow(ctx, `INSERT INTO articles (feed_id, guid, url, url_key, categories, seen_at)
+		VALUES ($1, 'a', 'https://news.example/a', 'news.example/a', $2, now()) RETURNING id`, feedID, cats).Scan(&withCats); err != nil {
+		t.Fatal(err)
 	}
-	for id, n := range claims {
-		if n != 1 {
-			t.Errorf("post %d claimed %d times", id, n)
-		}
+	if err := conn.QueryRow(ctx, `INSERT INTO articles (feed_id, guid, url, url_key, seen_at)
+		VALUES ($1, 'b', 'https://news.example/b', 'news.example/b', now()) RETURNING id`, feedID).Scan(&without); err != nil {
+		t.Fatal(err)
 	}
-	counts, err := dbs[1].CountPosts(ctx)
-	if err != nil || counts[news.StatusSending] != posts || counts[news.StatusQueued] != 0 {
-		t.Errorf("CountPosts = %v, %v; want %d sending", counts, err, posts)
+
+	db := storetest.Handles(Open, url)(t)
+	got, err := db.Article(ctx, withCats)
+	if err != nil || !slices.Equal(got.Categories, cats) {
+		t.Errorf("categories after the migration = %q, %v; want %q", got.Categories, err, cats)
 	}
-	t.Logf("claims per replica: %v", perReplica)
+	got, err = db.Article(ctx, without)
+	if err != nil || got.Categories == nil || len(got.Categories) != 0 {
+		t.Errorf("no categories after the migration = %#v, %v; want none", got.Categories, err)
+	}
+	var versions int
+	if err := conn.QueryRow(ctx, `SELECT COUNT(*) FROM schema_version`).Scan(&versions); err != nil || versions != migrationCount(t) {
+		t.Errorf("schema_version rows = %d, %v; want %d", versions, err, migrationCount(t))
+	}
+	var def string
+	if err := conn.QueryRow(ctx, `SELECT column_default FROM information_schema.columns
+		WHERE table_schema = current_schema() AND table_name = 'articles' AND column_name = 'categories'`).Scan(&def); err != nil ||
+		!strings.HasPrefix(def, "'[]'") {
+		t.Errorf("categories default = %q, %v", def, err)
+	}
 }
 
+// Neither a URL that does not parse nor a server that does not answer
+// shows the password in the error.
 func TestOpenBadURL(t *testing.T) {
-	_, err := Open(context.Background(), "postgres://herald:s3cret@[::1")
-	if err == nil {
-		t.Fatal("Open accepted a malformed URL")
-	}
-	if strings.Contains(err.Error(), "s3cret") {
-		t.Errorf("error shows the password: %v", err)
+	for _, url := range []string{
+		"postgres://herald:s3cret@[::1",
+		"postgres://herald:s3cret@127.0.0.1:1/herald?connect_timeout=2",
+	} {
+		_, err := Open(context.Background(), url)
+		if err == nil {
+			t.Fatalf("Open(%q) succeeded", url)
+		}
+		if strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("error shows the password: %v", err)
+		}
 	}
 }
 
@@ -264,7 +227,7 @@ func BenchmarkClaim(b *testing.B) {
 			for b.Loop() {
 				b.StopTimer()
 				url := freshSchema(b)
-				dbs := make([]*DB, replicas)
+				dbs := make([]*sqlstore.DB, replicas)
 				for i := range dbs {
 					db, err := Open(context.Background(), url)
 					if err != nil {

@@ -16,36 +16,67 @@ import (
 	"github.com/heraldhq/herald/internal/store"
 )
 
-// Run runs the suite. open returns a new, empty store for each subtest.
-func Run(t *testing.T, open func(t *testing.T) store.Store) {
+// Backend makes a new, empty database for one test and returns how to open
+// it.
+type Backend func(t *testing.T) Opener
+
+// Opener opens a handle on the test's database: each call another one, as
+// another process (a replica) would have. The handle is closed when the
+// test ends.
+type Opener func(t *testing.T) store.Store
+
+// Run runs the suite, each test on a new database.
+func Run(t *testing.T, newDB Backend) {
 	tests := []struct {
 		name string
-		fn   func(t *testing.T, s store.Store)
+		fn   func(t *testing.T, open Opener)
 	}{
-		{"Feeds", testFeeds},
-		{"ArticleDedup", testArticleDedup},
-		{"ArticleWithPost", testArticleWithPost},
-		{"OnePostPerArticleAndDestination", testUniquePost},
-		{"ClaimOrder", testClaimOrder},
-		{"ClaimLease", testClaimLease},
-		{"ClaimConcurrent", testClaimConcurrent},
-		{"Transitions", testTransitions},
-		{"Published", testPublished},
-		{"ClaimMinPriority", testClaimMinPriority},
-		{"ClaimRules", testClaimRules},
-		{"ClaimBudget", testClaimBudget},
-		{"FeedLeases", testFeedLeases},
-		{"Destinations", testDestinations},
-		{"Audit", testAudit},
-		{"ArticleByKey", testArticleByKey},
-		{"ListAndCount", testListAndCount},
+		{"Feeds", one(testFeeds)},
+		{"ArticleDedup", one(testArticleDedup)},
+		{"ArticleWithPost", one(testArticleWithPost)},
+		{"OnePostPerArticleAndDestination", one(testUniquePost)},
+		{"ClaimOrder", one(testClaimOrder)},
+		{"ClaimLease", one(testClaimLease)},
+		{"ClaimConcurrent", one(testClaimConcurrent)},
+		{"ClaimAcrossReplicas", testClaimAcrossReplicas},
+		{"Transitions", one(testTransitions)},
+		{"Errors", one(testErrors)},
+		{"Published", one(testPublished)},
+		{"ClaimMinPriority", one(testClaimMinPriority)},
+		{"ClaimRules", one(testClaimRules)},
+		{"ClaimBudget", one(testClaimBudget)},
+		{"FeedLeases", one(testFeedLeases)},
+		{"Destinations", one(testDestinations)},
+		{"Audit", one(testAudit)},
+		{"ArticleByKey", one(testArticleByKey)},
+		{"ListAndCount", one(testListAndCount)},
+		{"TimePrecision", one(testTimePrecision)},
+		{"Reopen", testReopen},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			s := open(t)
-			tc.fn(t, s)
+			tc.fn(t, newDB(t))
 		})
 	}
+}
+
+// Handles is the Opener of a backend's Open function for the database
+// named name (a path, a URL).
+func Handles[S store.Store](open func(ctx context.Context, name string) (S, error), name string) Opener {
+	return func(t *testing.T) store.Store {
+		t.Helper()
+		s, err := open(context.Background(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+}
+
+// one runs a test on a single handle.
+func one(fn func(t *testing.T, s store.Store)) func(t *testing.T, open Opener) {
+	return func(t *testing.T, open Opener) { fn(t, open(t)) }
 }
 
 var t0 = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
@@ -262,35 +293,54 @@ func testClaimLease(t *testing.T, s store.Store) {
 	}
 }
 
+// Workers claiming from one queue take every post exactly once.
 func testClaimConcurrent(t *testing.T, s store.Store) {
+	claimEveryPost(t, []store.Store{s}, 4, 20)
+}
+
+// Replicas, each with its own handle (its own connections), claiming from
+// one queue take every post exactly once, and each sees what the others did.
+func testClaimAcrossReplicas(t *testing.T, open Opener) {
+	replicas := []store.Store{open(t), open(t), open(t)}
+	const posts = 50
+	claimEveryPost(t, replicas, 2, posts)
+	counts, err := replicas[1].CountPosts(context.Background())
+	if err != nil || counts[news.StatusSending] != posts || counts[news.StatusQueued] != 0 {
+		t.Errorf("CountPosts = %v, %v; want %d sending", counts, err, posts)
+	}
+}
+
+// claimEveryPost queues n posts through the first store, then claims with
+// workers goroutines on each store until none is left, and checks that
+// every post was claimed once.
+func claimEveryPost(t *testing.T, stores []store.Store, workers, n int) {
 	ctx := context.Background()
-	const n = 20
 	for i := range n {
-		if err := s.AddPost(ctx, queued(fmt.Sprint(i), t0)); err != nil {
+		if err := stores[0].AddPost(ctx, queued(fmt.Sprint(i), t0)); err != nil {
 			t.Fatal(err)
 		}
 	}
 	var mu sync.Mutex
 	seen := map[int64]int{}
 	var wg sync.WaitGroup
-	for range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				p, err := s.ClaimPost(ctx, "x", t0, time.Hour, store.ClaimRules{})
-				if errors.Is(err, news.ErrNotFound) {
-					return
+	for _, s := range stores {
+		for range workers {
+			wg.Go(func() {
+				for {
+					p, err := s.ClaimPost(ctx, "x", t0, time.Hour, store.ClaimRules{})
+					if errors.Is(err, news.ErrNotFound) {
+						return
+					}
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					mu.Lock()
+					seen[p.ID]++
+					mu.Unlock()
 				}
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				mu.Lock()
-				seen[p.ID]++
-				mu.Unlock()
-			}
-		}()
+			})
+		}
 	}
 	wg.Wait()
 	if len(seen) != n {
@@ -574,3 +624,110 @@ func testClaimBudget(t *testing.T, s store.Store) {
 }
 
 var sending = []news.Status{news.StatusSending}
+
+// The errors a store returns read the same on every backend: what was
+// missing or refused, in words an editor can read, wrapping the sentinel the
+// callers branch on.
+func testErrors(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	f, _ := s.EnsureFeed(ctx, "https://news.example/feed")
+	a := article(f.ID, 1)
+	first := queued("first", t0)
+	if _, err := s.AddArticle(ctx, a, first); err != nil {
+		t.Fatal(err)
+	}
+	second := queued("second", t0)
+	second.ArticleID = a.ID
+	check := func(name string, err, want error, text string) {
+		t.Helper()
+		if !errors.Is(err, want) {
+			t.Errorf("%s: %v, want %v", name, err, want)
+		}
+		if err != nil && err.Error() != text {
+			t.Errorf("%s: %q, want %q", name, err, text)
+		}
+	}
+	_, err := s.Post(ctx, 424242)
+	check("Post", err, news.ErrNotFound, "store: post 424242: not found")
+	_, err = s.Transition(ctx, 424242, []news.Status{news.StatusQueued}, news.StatusCanceled, "", "", t0, nil)
+	check("Transition of a missing post", err, news.ErrNotFound, "store: post 424242: not found")
+	_, err = s.Feed(ctx, 9999)
+	check("Feed", err, news.ErrNotFound, "store: feed 9999: not found")
+	err = s.SaveFeedState(ctx, &store.Feed{ID: 9999})
+	check("SaveFeedState", err, news.ErrNotFound, "store: save feed 9999: not found")
+	_, _, err = s.LeaseFeed(ctx, 9999, "replica-a", t0, t0.Add(time.Minute))
+	check("LeaseFeed", err, news.ErrNotFound, "store: feed 9999: not found")
+	_, err = s.Article(ctx, 9999)
+	check("Article", err, news.ErrNotFound, "store: article 9999: not found")
+	_, err = s.ArticleByKey(ctx, "news.example/nope")
+	check("ArticleByKey", err, news.ErrNotFound, "store: article news.example/nope: not found")
+	_, err = s.ClaimPost(ctx, "mastodon", t0, time.Minute, store.ClaimRules{})
+	check("ClaimPost with none due", err, news.ErrNotFound, "store: claim post for mastodon: not found")
+
+	_, err = s.Transition(ctx, first.ID, []news.Status{news.StatusPending}, news.StatusQueued, "approved", "ana", t0, nil)
+	check("Transition from another state", err, news.ErrConflict, fmt.Sprintf("store: post %d is queued: conflict", first.ID))
+	err = s.AddPost(ctx, second)
+	check("AddPost of a second post", err, news.ErrConflict,
+		fmt.Sprintf("store: add post: article %d already has a post for x: conflict", a.ID))
+	twice := article(f.ID, 2)
+	_, err = s.AddArticle(ctx, twice, queued("one", t0), queued("two", t0))
+	check("AddArticle with two posts for one destination", err, news.ErrConflict,
+		fmt.Sprintf("store: add article %s: article %d already has a post for x: conflict", twice.URL, twice.ID))
+	if seen, _ := s.ArticleSeen(ctx, f.ID, "guid-2", "news.example/story-2"); seen {
+		t.Error("an article whose posts were refused was recorded")
+	}
+}
+
+// Times are kept at millisecond precision in UTC, whatever zone they came
+// in; a time never set stays zero.
+func testTimePrecision(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	zone := time.FixedZone("CET", 3600)
+	sortAt := time.Date(2026, 11, 2, 10, 0, 0, 123_456_789, zone)
+	p := &news.Post{Destination: "x", Text: "t", Status: news.StatusQueued, SortAt: sortAt, NotBefore: sortAt, CreatedAt: sortAt}
+	if err := s.AddPost(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Post(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := time.Date(2026, 11, 2, 9, 0, 0, 123_000_000, time.UTC)
+	if got.SortAt != want || got.NotBefore != want || got.CreatedAt != want {
+		t.Errorf("times = %v %v %v, want %v", got.SortAt, got.NotBefore, got.CreatedAt, want)
+	}
+	if !got.PublishedAt.IsZero() || !got.LeaseUntil.IsZero() {
+		t.Errorf("unset times = %v %v, want zero", got.PublishedAt, got.LeaseUntil)
+	}
+}
+
+// Reopening a database keeps its rows; opening it again migrates nothing
+// twice.
+func testReopen(t *testing.T, open Opener) {
+	ctx := context.Background()
+	s := open(t)
+	f, err := s.EnsureFeed(ctx, "https://news.example/feed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := article(f.ID, 1)
+	if _, err := s.AddArticle(ctx, a, queued("kept", t0)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s = open(t)
+	feeds, err := s.Feeds(ctx)
+	if err != nil || len(feeds) != 1 || feeds[0].Articles != 1 {
+		t.Fatalf("feeds after reopen: %+v %v", feeds, err)
+	}
+	got, err := s.Article(ctx, a.ID)
+	if err != nil || fmt.Sprint(got.Categories) != fmt.Sprint(a.Categories) {
+		t.Errorf("article after reopen: %+v %v", got, err)
+	}
+	posts, err := s.Posts(ctx, store.PostFilter{})
+	if err != nil || len(posts) != 1 || posts[0].Text != "kept" {
+		t.Errorf("posts after reopen: %+v %v", posts, err)
+	}
+}

@@ -1,11 +1,11 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 
+	"github.com/heraldhq/herald/internal/news"
 	"github.com/heraldhq/herald/internal/store"
 )
 
@@ -17,26 +17,24 @@ const (
 	feedColumns = feedState + `, (SELECT COUNT(*) FROM articles a WHERE a.feed_id = f.id)`
 )
 
-func scanFeed(row interface{ Scan(...any) error }) (*store.Feed, error) {
+func scanFeed(row scanner) (*store.Feed, error) {
 	var f store.Feed
-	var lastFetch, lastSuccess, next sql.NullInt64
-	err := row.Scan(&f.ID, &f.URL, &f.Title, &f.ETag, &f.LastModified, &f.Initialized, &lastFetch, &lastSuccess,
-		&f.LastStatus, &f.LastError, &f.Failures, &next, &f.Articles)
+	err := row.Scan(&f.ID, &f.URL, &f.Title, &f.ETag, &f.LastModified, &f.Initialized, timeInto(&f.LastFetch),
+		timeInto(&f.LastSuccess), &f.LastStatus, &f.LastError, &f.Failures, timeInto(&f.NextFetch), &f.Articles)
 	if err != nil {
 		return nil, err
 	}
-	f.LastFetch, f.LastSuccess, f.NextFetch = fromMS(lastFetch), fromMS(lastSuccess), fromMS(next)
 	return &f, nil
 }
 
 // EnsureFeed returns the feed with this URL, adding it when it is new.
 func (s *DB) EnsureFeed(ctx context.Context, url string) (*store.Feed, error) {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO feeds (url, created_at) VALUES (?, ?) ON CONFLICT (url) DO NOTHING`,
-		url, time.Now().UnixMilli())
+	_, err := s.exec(ctx, `INSERT INTO feeds (url, created_at) VALUES (?, ?) ON CONFLICT (url) DO NOTHING`,
+		url, s.d.time(time.Now()))
 	if err != nil {
 		return nil, fmt.Errorf("store: add feed %s: %w", url, err)
 	}
-	f, err := scanFeed(s.db.QueryRowContext(ctx, `SELECT `+feedColumns+` FROM feeds f WHERE f.url = ?`, url))
+	f, err := scanFeed(s.queryRow(ctx, `SELECT `+feedColumns+` FROM feeds f WHERE f.url = ?`, url))
 	if err != nil {
 		return nil, fmt.Errorf("store: feed %s: %w", url, notFound(err))
 	}
@@ -45,7 +43,7 @@ func (s *DB) EnsureFeed(ctx context.Context, url string) (*store.Feed, error) {
 
 // Feed returns one feed.
 func (s *DB) Feed(ctx context.Context, id int64) (*store.Feed, error) {
-	f, err := scanFeed(s.db.QueryRowContext(ctx, `SELECT `+feedColumns+` FROM feeds f WHERE f.id = ?`, id))
+	f, err := scanFeed(s.queryRow(ctx, `SELECT `+feedColumns+` FROM feeds f WHERE f.id = ?`, id))
 	if err != nil {
 		return nil, fmt.Errorf("store: feed %d: %w", id, notFound(err))
 	}
@@ -54,49 +52,47 @@ func (s *DB) Feed(ctx context.Context, id int64) (*store.Feed, error) {
 
 // Feeds returns every feed, in the order they were added.
 func (s *DB) Feeds(ctx context.Context) ([]*store.Feed, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+feedColumns+` FROM feeds f ORDER BY f.id`)
+	rows, err := s.query(ctx, `SELECT `+feedColumns+` FROM feeds f ORDER BY f.id`)
+	out, err := scanAll(rows, err, scanFeed)
 	if err != nil {
 		return nil, fmt.Errorf("store: feeds: %w", err)
 	}
-	defer rows.Close()
-	var out []*store.Feed
-	for rows.Next() {
-		f, err := scanFeed(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: feeds: %w", err)
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
-// SaveFeedState stores what a fetch learned about a feed.
+// SaveFeedState stores what a fetch learned about a feed and releases its
+// lease.
 func (s *DB) SaveFeedState(ctx context.Context, f *store.Feed) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE feeds SET title = ?, etag = ?, last_modified = ?, initialized = ?,
+	res, err := s.exec(ctx, `UPDATE feeds SET title = ?, etag = ?, last_modified = ?, initialized = ?,
 		last_fetch = ?, last_success = ?, last_status = ?, last_error = ?, failures = ?, next_fetch = ?,
 		lease_owner = '', lease_until = NULL WHERE id = ?`,
-		f.Title, f.ETag, f.LastModified, f.Initialized, ms(f.LastFetch), ms(f.LastSuccess), f.LastStatus, f.LastError,
-		f.Failures, ms(f.NextFetch), f.ID)
+		f.Title, f.ETag, f.LastModified, f.Initialized, s.d.nullTime(f.LastFetch), s.d.nullTime(f.LastSuccess),
+		f.LastStatus, f.LastError, f.Failures, s.d.nullTime(f.NextFetch), f.ID)
+	if err == nil {
+		if n, _ := res.RowsAffected(); n == 0 {
+			err = news.ErrNotFound
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("store: save feed %d: %w", f.ID, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("store: save feed %d: %w", f.ID, notFound(sql.ErrNoRows))
 	}
 	return nil
 }
 
-// LeaseFeed takes a due feed for owner.
+// LeaseFeed takes a due feed for owner, and returns its state as stored.
 func (s *DB) LeaseFeed(ctx context.Context, id int64, owner string, now, until time.Time) (*store.Feed, bool, error) {
-	res, err := s.db.ExecContext(ctx, `UPDATE feeds SET lease_owner = ?, lease_until = ?
+	res, err := s.exec(ctx, `UPDATE feeds SET lease_owner = ?, lease_until = ?
 		WHERE id = ? AND (next_fetch IS NULL OR next_fetch <= ?)
 		AND (lease_until IS NULL OR lease_until <= ? OR lease_owner = ?)`,
-		owner, until.UnixMilli(), id, now.UnixMilli(), now.UnixMilli(), owner)
+		owner, s.d.time(until), id, s.d.time(now), s.d.time(now), owner)
 	if err != nil {
 		return nil, false, fmt.Errorf("store: lease feed %d: %w", id, err)
 	}
-	n, _ := res.RowsAffected()
-	f, err := scanFeed(s.db.QueryRowContext(ctx, `SELECT `+feedState+`, 0 FROM feeds f WHERE f.id = ?`, id))
+	n, err := res.RowsAffected()
+	if err != nil {
+		return nil, false, fmt.Errorf("store: lease feed %d: %w", id, err)
+	}
+	f, err := scanFeed(s.queryRow(ctx, `SELECT `+feedState+`, 0 FROM feeds f WHERE f.id = ?`, id))
 	if err != nil {
 		return nil, false, fmt.Errorf("store: feed %d: %w", id, notFound(err))
 	}
@@ -105,9 +101,8 @@ func (s *DB) LeaseFeed(ctx context.Context, id int64, owner string, now, until t
 
 // RenewFeedLeases extends owner's live leases.
 func (s *DB) RenewFeedLeases(ctx context.Context, owner string, now, until time.Time) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE feeds SET lease_until = ? WHERE lease_owner = ? AND lease_until > ?`,
-		until.UnixMilli(), owner, now.UnixMilli())
-	if err != nil {
+	if _, err := s.exec(ctx, `UPDATE feeds SET lease_until = ? WHERE lease_owner = ? AND lease_until > ?`,
+		s.d.time(until), owner, s.d.time(now)); err != nil {
 		return fmt.Errorf("store: renew feed leases: %w", err)
 	}
 	return nil

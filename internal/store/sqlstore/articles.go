@@ -1,9 +1,10 @@
-package sqlite
+package sqlstore
 
 import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/heraldhq/herald/internal/news"
@@ -12,9 +13,9 @@ import (
 // ArticleSeen reports whether the article is recorded by (feed, guid) or by URL key.
 func (s *DB) ArticleSeen(ctx context.Context, feedID int64, guid, key string) (bool, error) {
 	var one int
-	err := s.db.QueryRowContext(ctx, `SELECT 1 FROM articles WHERE url_key = ? OR (feed_id = ? AND guid = ?) LIMIT 1`,
+	err := s.queryRow(ctx, `SELECT 1 FROM articles WHERE url_key = ? OR (feed_id = ? AND guid = ?) LIMIT 1`,
 		key, feedID, guid).Scan(&one)
-	if err == sql.ErrNoRows {
+	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
 	if err != nil {
@@ -24,37 +25,35 @@ func (s *DB) ArticleSeen(ctx context.Context, feedID int64, guid, key string) (b
 }
 
 // AddArticle records an article and, in the same transaction, its posts.
+// ON CONFLICT DO NOTHING without a target covers both ways an article is
+// already known, its URL key and its (feed, guid); a concurrent insert of the
+// same article waits for the first and then does nothing.
 func (s *DB) AddArticle(ctx context.Context, a *news.Article, posts ...*news.Post) (bool, error) {
-	cats, err := json.Marshal(a.Categories)
+	cats := a.Categories
+	if cats == nil {
+		cats = []string{}
+	}
+	catsJSON, err := json.Marshal(cats)
 	if err != nil {
-		return false, err
-	}
-	if a.Categories == nil {
-		cats = []byte("[]")
-	}
-	var feedID any
-	if a.FeedID != 0 {
-		feedID = a.FeedID
+		return false, fmt.Errorf("store: add article %s: %w", a.URL, err)
 	}
 	added := false
-	err = s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO articles (feed_id, guid, url, url_key, title, summary, author,
+	err = s.inTx(ctx, func(tx *tx) error {
+		err := tx.queryRow(ctx, `INSERT INTO articles (feed_id, guid, url, url_key, title, summary, author,
 			categories, image_url, published_at, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT DO NOTHING`,
-			feedID, a.GUID, a.URL, a.Key, a.Title, a.Summary, a.Author, string(cats), a.ImageURL, ms(a.Published), ms(a.Seen))
+			ON CONFLICT DO NOTHING RETURNING id`,
+			nullID(a.FeedID), a.GUID, a.URL, a.Key, a.Title, a.Summary, a.Author, string(catsJSON), a.ImageURL,
+			s.d.nullTime(a.Published), s.d.time(a.Seen)).Scan(&a.ID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return nil
-		}
 		added = true
-		if a.ID, err = res.LastInsertId(); err != nil {
-			return err
-		}
 		for _, p := range posts {
 			p.ArticleID = a.ID
-			if err := insertPost(ctx, tx, p); err != nil {
+			if err := tx.insertPost(ctx, p); err != nil {
 				return err
 			}
 		}
@@ -80,15 +79,13 @@ func (s *DB) article(ctx context.Context, where string, arg any) (*news.Article,
 	var a news.Article
 	var feedID sql.NullInt64
 	var cats string
-	var published, seen sql.NullInt64
-	err := s.db.QueryRowContext(ctx, `SELECT id, feed_id, guid, url, url_key, title, summary, author, categories,
+	err := s.queryRow(ctx, `SELECT id, feed_id, guid, url, url_key, title, summary, author, categories,
 		image_url, published_at, seen_at FROM articles WHERE `+where, arg).Scan(&a.ID, &feedID, &a.GUID, &a.URL, &a.Key,
-		&a.Title, &a.Summary, &a.Author, &cats, &a.ImageURL, &published, &seen)
+		&a.Title, &a.Summary, &a.Author, &cats, &a.ImageURL, timeInto(&a.Published), timeInto(&a.Seen))
 	if err != nil {
 		return nil, fmt.Errorf("store: article %v: %w", arg, notFound(err))
 	}
 	a.FeedID = feedID.Int64
-	a.Published, a.Seen = fromMS(published), fromMS(seen)
 	if err := json.Unmarshal([]byte(cats), &a.Categories); err != nil {
 		return nil, fmt.Errorf("store: article %v: categories: %w", arg, err)
 	}
