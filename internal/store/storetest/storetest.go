@@ -452,6 +452,14 @@ func testDestinations(t *testing.T, s store.Store) {
 	if again, _ := s.Destination(ctx, "x"); again.Paused {
 		t.Error("resume not kept")
 	}
+	// An outage, kept so that every replica probes on one schedule.
+	got.DownSince, got.DownReason, got.Probes, got.Trigger = t0, "Service Unavailable", 3, 42
+	if err := s.SaveDestination(ctx, got); err != nil {
+		t.Fatal(err)
+	}
+	if down, _ := s.Destination(ctx, "x"); !down.DownSince.Equal(t0) || down.DownReason != "Service Unavailable" || down.Probes != 3 || down.Trigger != 42 {
+		t.Errorf("outage not kept: %+v", down)
+	}
 }
 
 func testListAndCount(t *testing.T, s store.Store) {
