@@ -96,6 +96,15 @@ type AuditEntry struct {
 	Detail string
 }
 
+// Session is an editor's signed-in browser on the dashboard, kept by the
+// SHA-256 of its cookie's value.
+type Session struct {
+	Key     string
+	Editor  string
+	CSRF    string
+	Expires time.Time
+}
+
 // PostFilter selects posts for listing.
 type PostFilter struct {
 	Statuses    []news.Status
@@ -172,6 +181,18 @@ type Store interface {
 
 	Destination(ctx context.Context, name string) (*Destination, error)
 	SaveDestination(ctx context.Context, d *Destination) error
+
+	// Editors' dashboard sessions, shared by replicas. AddSession drops
+	// the expired ones, and past max the ones closest to expiring; Session
+	// returns news.ErrNotFound for none or an expired one.
+	AddSession(ctx context.Context, s Session, now time.Time, max int) error
+	Session(ctx context.Context, key string, now time.Time) (*Session, error)
+	DeleteSession(ctx context.Context, key string) error
+	// Failed sign-ins, shared by replicas: AddSignInFailure records one
+	// (forgetting those older than keep), SignInFailures counts those since
+	// a time from one address and from all.
+	AddSignInFailure(ctx context.Context, addr string, at time.Time, keep time.Duration) error
+	SignInFailures(ctx context.Context, addr string, since time.Time) (fromAddr, total int, err error)
 
 	Ping(ctx context.Context) error
 	Close() error

@@ -141,9 +141,7 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, 
 			}
 		}
 	}
-	if v.sid != "" {
-		pv.Flash = s.sessions.takeFlash(v.sid)
-	}
+	pv.Flash = takeFlash(w, r)
 	var buf bytes.Buffer
 	if err := s.pages.ExecuteTemplate(&buf, tmpl, pv); err != nil {
 		s.fail(w, err)

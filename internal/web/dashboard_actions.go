@@ -19,7 +19,7 @@ import (
 
 // done leaves a message for the next page and redirects to it.
 func (s *Server) done(w http.ResponseWriter, r *http.Request, v viewer, fallback string, f flash) {
-	s.sessions.setFlash(v.sid, f)
+	setFlash(w, r, f)
 	http.Redirect(w, r, localPath(r.PostForm.Get("return"), fallback), http.StatusSeeOther)
 }
 

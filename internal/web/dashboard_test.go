@@ -20,6 +20,7 @@ import (
 	"github.com/heraldhq/herald/internal/publish/local"
 	"github.com/heraldhq/herald/internal/store"
 	"github.com/heraldhq/herald/internal/store/sqlite"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 const (
@@ -253,7 +254,7 @@ func TestSignIn(t *testing.T) {
 func TestSignInFailuresAreLimited(t *testing.T) {
 	d := newDash(t, Options{Tokens: map[string]string{editorToken: editorName}})
 	b := d.browser()
-	for i := range maxFailures {
+	for i := range maxFailuresFromAddr {
 		a := b.post("/signin", url.Values{"token": {fmt.Sprintf("guess-%d-5a1d0c7e9b", i)}})
 		if a.code != http.StatusUnauthorized || sessionCookieOf(a.resp) != nil || !strings.Contains(a.body, "That token is not right") {
 			t.Fatalf("bad token %d: %d, cookie %v", i, a.code, sessionCookieOf(a.resp))
@@ -261,14 +262,45 @@ func TestSignInFailuresAreLimited(t *testing.T) {
 	}
 	a := b.post("/signin", url.Values{"token": {"guess-again-5a1d0c7e9b"}})
 	if a.code != http.StatusTooManyRequests || sessionCookieOf(a.resp) != nil || a.resp.Header.Get("Retry-After") == "" {
-		t.Errorf("after %d failures: %d", maxFailures, a.code)
+		t.Errorf("after %d failures: %d", maxFailuresFromAddr, a.code)
 	}
-	// The right token waits too, and so does the API from that address.
-	if a := b.post("/signin", url.Values{"token": {editorToken}}); a.code != http.StatusTooManyRequests || sessionCookieOf(a.resp) != nil {
-		t.Errorf("good token from a blocked address: %d", a.code)
+	// The guesser is slowed down, not the editors: the right token still
+	// signs in from that address, and works on the API.
+	if a := b.post("/signin", url.Values{"token": {editorToken}}); a.code != http.StatusSeeOther || sessionCookieOf(a.resp) == nil {
+		t.Errorf("good token from a throttled address: %d", a.code)
 	}
-	if code, _ := do(t, "GET", d.srv.URL+"/api/v1/posts", editorToken, ""); code != http.StatusTooManyRequests {
-		t.Errorf("API from a blocked address: %d", code)
+	if code, _ := do(t, "GET", d.srv.URL+"/api/v1/posts", editorToken, ""); code != http.StatusOK {
+		t.Errorf("API from a throttled address: %d", code)
+	}
+}
+
+// Rotating addresses does not escape the limit: past the total of wrong
+// tokens in a minute, a wrong one from a new address is throttled too, and
+// the throttling shows in the metrics; a valid token still works.
+func TestSignInFailuresAreLimitedInTotal(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	d := newDash(t, Options{Tokens: map[string]string{editorToken: editorName}, Registry: reg})
+	from := func(addr, token string) int {
+		req := httptest.NewRequest("GET", "/api/v1/posts", nil)
+		req.RemoteAddr = addr + ":40000"
+		req.Header.Set("Authorization", "Bearer "+token)
+		rec := httptest.NewRecorder()
+		d.s.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	for i := range maxFailuresTotal {
+		if code := from(fmt.Sprintf("198.51.%d.%d", i/200, i%200+1), "guess-0123456789"); code != http.StatusUnauthorized {
+			t.Fatalf("wrong token %d from a new address: %d", i, code)
+		}
+	}
+	if code := from("203.0.113.77", "guess-0123456789"); code != http.StatusTooManyRequests {
+		t.Errorf("a wrong token past the total, from a new address: %d", code)
+	}
+	if code := from("203.0.113.78", editorToken); code != http.StatusOK {
+		t.Errorf("a valid token during the flood: %d", code)
+	}
+	if got := counter(t, reg, "herald_signin_failures_total", "throttled", "total"); got != 1 {
+		t.Errorf("throttled failures counted %v, want 1", got)
 	}
 }
 
@@ -675,5 +707,54 @@ func TestLongFeedTitleIsClipped(t *testing.T) {
 		if a.code != 200 || len(a.body) > 64<<10 || !strings.Contains(a.body, strings.Repeat("Breaking ", 16)+"Breaking…<") {
 			t.Errorf("%s: %d, %d bytes", path, a.code, len(a.body))
 		}
+	}
+}
+
+// counter reads one labelled counter from a registry.
+func counter(t *testing.T, reg *prometheus.Registry, name, label, value string) float64 {
+	t.Helper()
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() != name {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == label && l.GetValue() == value {
+					return m.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	t.Fatalf("no %s{%s=%q}", name, label, value)
+	return 0
+}
+
+// Behind a load balancer, a session made by one replica is known to
+// another: both read it from the database.
+func TestSessionsAreSharedByReplicas(t *testing.T) {
+	d := newDash(t, Options{Tokens: map[string]string{editorToken: editorName}})
+	b := d.browser()
+	if a := b.signIn(editorToken); a.code != http.StatusSeeOther {
+		t.Fatalf("sign in: %d", a.code)
+	}
+	other := httptest.NewServer(New(Options{Store: d.st, Editor: d.d, Status: d.d.Status,
+		Tokens: map[string]string{editorToken: editorName}, Log: slog.New(slog.DiscardHandler)}))
+	defer other.Close()
+	u, _ := url.Parse(d.srv.URL)
+	req, _ := http.NewRequest("GET", other.URL+"/queue", nil)
+	for _, c := range b.c.Jar.Cookies(u) {
+		req.AddCookie(c)
+	}
+	resp, err := b.c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("the other replica answered %d, want the page", resp.StatusCode)
 	}
 }

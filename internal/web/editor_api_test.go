@@ -185,17 +185,17 @@ func TestReadOnlyWithoutTokens(t *testing.T) {
 
 func TestFailedTokensAreRateLimited(t *testing.T) {
 	srv, _, _ := editorServer(t, Options{Tokens: map[string]string{anaToken: "ana"}})
-	for i := range maxFailures {
+	for i := range maxFailuresFromAddr {
 		if code, _ := do(t, "POST", srv.URL+"/api/v1/pause", fmt.Sprintf("guess-%d-0123456789", i), ""); code != 401 {
 			t.Fatalf("attempt %d: %d, want 401", i, code)
 		}
 	}
 	if code, body := do(t, "POST", srv.URL+"/api/v1/pause", "guess-again-0123456789", ""); code != 429 || !strings.Contains(body, `"error"`) {
-		t.Errorf("after %d failures: %d %s", maxFailures, code, body)
+		t.Errorf("after %d failures: %d %s", maxFailuresFromAddr, code, body)
 	}
-	// Even the right token waits: the address is blocked for a minute.
-	if code, _ := do(t, "GET", srv.URL+"/api/v1/posts", anaToken, ""); code != 429 {
-		t.Errorf("good token from a blocked address: %d", code)
+	// The right token works from the same address.
+	if code, _ := do(t, "GET", srv.URL+"/api/v1/posts", anaToken, ""); code != 200 {
+		t.Errorf("good token from a throttled address: %d", code)
 	}
 }
 

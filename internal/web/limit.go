@@ -3,56 +3,82 @@ package web
 import (
 	"net"
 	"net/http"
-	"sync"
+	"sync/atomic"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
 
-// failureLimit counts failed sign-ins and bad tokens per client address,
-// so that guessing a token is slow.
-type failureLimit struct {
-	mu   sync.Mutex
-	seen map[string][]time.Time
-}
-
+// Failed sign-ins slow down the guesser, not the editors. A valid token
+// always works, whatever came before it from the same address. Wrong ones
+// are counted in the database, so every replica sees the same counts, per
+// address and in total: past either limit in a minute, a wrong token is
+// answered 429 after a pause, so rotating addresses does not escape the
+// limit and a flood cannot make herald write without bound.
 const (
-	failureWindow = time.Minute
-	maxFailures   = 10
+	failureWindow       = time.Minute
+	maxFailuresFromAddr = 10
+	maxFailuresTotal    = 100
+	// failurePause is how long a throttled wrong token waits for its answer.
+	failurePause = time.Second
 )
 
-func (l *failureLimit) add(ip string, now time.Time) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.seen == nil {
-		l.seen = make(map[string][]time.Time)
-	}
-	l.seen[ip] = append(recent(l.seen[ip], now), now)
-	if len(l.seen) > 10000 { // a flood of addresses: forget the quiet ones
-		for k, v := range l.seen {
-			if len(recent(v, now)) == 0 {
-				delete(l.seen, k)
-			}
-		}
-	}
+// signInGuard throttles wrong tokens and says so in the log and metrics.
+type signInGuard struct {
+	failures *prometheus.CounterVec
+	// lastLog is when the last "throttled" line was logged (Unix seconds),
+	// so that a flood makes one line a minute.
+	lastLog atomic.Int64
 }
 
-func (l *failureLimit) blocked(ip string, now time.Time) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	r := recent(l.seen[ip], now)
-	if len(r) == 0 {
-		delete(l.seen, ip)
+func newSignInGuard(reg *prometheus.Registry) *signInGuard {
+	g := &signInGuard{failures: prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "herald_signin_failures_total",
+		Help: "Wrong or missing editor tokens, by whether they were throttled (address: too many from one address; total: too many from all).",
+	}, []string{"throttled"})}
+	for _, v := range []string{"no", "address", "total"} {
+		g.failures.WithLabelValues(v)
+	}
+	if reg != nil {
+		reg.MustRegister(g.failures)
+	}
+	return g
+}
+
+// wrongToken records a wrong or missing token from the request's address
+// and reports whether the guesser is throttled, after pausing if so.
+func (s *Server) wrongToken(r *http.Request, where string) (throttled bool) {
+	ctx, ip, now := r.Context(), clientIP(r), s.o.Clock()
+	from, total, err := s.o.Store.SignInFailures(ctx, ip, now.Add(-failureWindow))
+	why := "no"
+	switch {
+	case err != nil:
+		s.o.Log.Error("counting failed sign-ins failed", "err", err)
+		why = "total" // fail closed: a wrong token is refused either way
+	case from >= maxFailuresFromAddr:
+		why = "address"
+	case total >= maxFailuresTotal:
+		why = "total"
+	}
+	s.guard.failures.WithLabelValues(why).Inc()
+	if why == "no" {
+		if err := s.o.Store.AddSignInFailure(ctx, ip, now, time.Hour); err != nil {
+			s.o.Log.Error("recording a failed sign-in failed", "err", err)
+		}
+		s.o.Log.Warn("refused a wrong or missing editor token", "remote", ip, "where", where, "path", r.URL.Path)
 		return false
 	}
-	l.seen[ip] = r
-	return len(r) >= maxFailures
-}
-
-func recent(ts []time.Time, now time.Time) []time.Time {
-	i := 0
-	for i < len(ts) && now.Sub(ts[i]) > failureWindow {
-		i++
+	if last := s.guard.lastLog.Load(); now.Unix()-last >= int64(failureWindow/time.Second) && s.guard.lastLog.CompareAndSwap(last, now.Unix()) {
+		s.o.Log.Warn("too many wrong editor tokens: they are throttled; valid tokens still work",
+			"remote", ip, "limit", why, "from_address", from, "total", total, "window", failureWindow.String())
 	}
-	return ts[i:]
+	t := time.NewTimer(failurePause)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	return true
 }
 
 // clientIP is the address a request came from (herald does not trust

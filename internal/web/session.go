@@ -1,31 +1,37 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
+	"github.com/heraldhq/herald/internal/news"
 	"github.com/heraldhq/herald/internal/store"
 )
 
 // Editors' sessions on the dashboard. Signing in with an editor token makes a
-// session kept in memory, named by a random id in the herald_session cookie;
-// each session has its own random CSRF token, which every form and the live
-// counter send back. Sessions end after sessionLifetime, at sign-out, or when
-// herald restarts.
+// session, named by a random id in the herald_session cookie and kept in the
+// database by the SHA-256 of that id, so that every replica behind a load
+// balancer knows it; each session has its own random CSRF token, which every
+// form and the live counter send back. Sessions end after sessionLifetime or
+// at sign-out. The message about the last action (the flash) travels in a
+// short-lived cookie of its own.
 
 const (
 	sessionCookie   = "herald_session"
+	flashCookie     = "herald_flash"
 	sessionLifetime = 12 * time.Hour
-	// maxSessions bounds the memory sessions take: the demo makes one for
-	// every visitor.
+	// maxSessions bounds the sessions kept: the demo makes one for every
+	// visitor.
 	maxSessions = 10000
 	// demoActor is who acts on the demo's dashboard, where no one signs in.
 	demoActor = "demo"
@@ -35,26 +41,10 @@ const (
 	csrfHeader = "X-CSRF-Token"
 )
 
-// session is one signed-in browser.
-type session struct {
-	editor  string
-	csrf    string
-	expires time.Time
-	// flash is a message for the next page shown, after a redirect.
-	flash *flash
-}
-
 // flash is a one-time message about the last action.
 type flash struct {
-	Text string
-	Bad  bool
-}
-
-// sessionStore keeps sessions by the SHA-256 of their id, so that the ids
-// themselves (the cookies' values) are not kept.
-type sessionStore struct {
-	mu sync.Mutex
-	m  map[string]*session
+	Text string `json:"t"`
+	Bad  bool   `json:"b,omitempty"`
 }
 
 func randomToken() string {
@@ -68,85 +58,60 @@ func sessionKey(id string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// create starts a session for editor and returns its id and CSRF token.
-func (st *sessionStore) create(editor string, now time.Time) (id, csrf string) {
+// createSession starts a session for editor and returns its id and CSRF
+// token.
+func (s *Server) createSession(ctx context.Context, editor string) (id, csrf string, err error) {
 	id, csrf = randomToken(), randomToken()
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	if st.m == nil {
-		st.m = make(map[string]*session)
+	now := s.o.Clock()
+	ses := store.Session{Key: sessionKey(id), Editor: editor, CSRF: csrf, Expires: now.Add(sessionLifetime)}
+	if err := s.o.Store.AddSession(ctx, ses, now, maxSessions); err != nil {
+		return "", "", err
 	}
-	if len(st.m) >= maxSessions {
-		st.evict(now)
-	}
-	st.m[sessionKey(id)] = &session{editor: editor, csrf: csrf, expires: now.Add(sessionLifetime)}
-	return id, csrf
+	return id, csrf, nil
 }
 
-// evict drops expired sessions and, when that is not enough, the ones
-// closest to expiring.
-func (st *sessionStore) evict(now time.Time) {
-	for k, s := range st.m {
-		if !now.Before(s.expires) {
-			delete(st.m, k)
-		}
-	}
-	for len(st.m) >= maxSessions {
-		var oldest string
-		for k, s := range st.m {
-			if oldest == "" || s.expires.Before(st.m[oldest].expires) {
-				oldest = k
-			}
-		}
-		delete(st.m, oldest)
-	}
-}
-
-// get returns the editor and CSRF token of a live session.
-func (st *sessionStore) get(id string, now time.Time) (editor, csrf string, ok bool) {
+// session returns the editor and CSRF token of a live session.
+func (s *Server) session(ctx context.Context, id string) (editor, csrf string, ok bool) {
 	if id == "" {
 		return "", "", false
 	}
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	k := sessionKey(id)
-	s := st.m[k]
-	if s == nil {
+	ses, err := s.o.Store.Session(ctx, sessionKey(id), s.o.Clock())
+	if err != nil {
+		if !errors.Is(err, news.ErrNotFound) {
+			s.o.Log.Error("reading a dashboard session failed", "err", err)
+		}
 		return "", "", false
 	}
-	if !now.Before(s.expires) {
-		delete(st.m, k)
-		return "", "", false
-	}
-	return s.editor, s.csrf, true
+	return ses.Editor, ses.CSRF, true
 }
 
-func (st *sessionStore) delete(id string) {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	delete(st.m, sessionKey(id))
-}
-
-// setFlash leaves a message for the session's next page.
-func (st *sessionStore) setFlash(id string, f flash) {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	if s := st.m[sessionKey(id)]; s != nil {
-		s.flash = &f
+func (s *Server) deleteSession(ctx context.Context, id string) {
+	if err := s.o.Store.DeleteSession(ctx, sessionKey(id)); err != nil {
+		s.o.Log.Error("ending a dashboard session failed", "err", err)
 	}
 }
 
-// takeFlash returns the session's message, once.
-func (st *sessionStore) takeFlash(id string) *flash {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	s := st.m[sessionKey(id)]
-	if s == nil {
+// setFlash leaves a message for the next page the browser shows.
+func setFlash(w http.ResponseWriter, r *http.Request, f flash) {
+	b, _ := json.Marshal(f)
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: base64.RawURLEncoding.EncodeToString(b), Path: "/",
+		MaxAge: 60, HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
+}
+
+// takeFlash returns the message left for this page, once.
+func takeFlash(w http.ResponseWriter, r *http.Request) *flash {
+	c, err := r.Cookie(flashCookie)
+	if err != nil || c.Value == "" {
 		return nil
 	}
-	f := s.flash
-	s.flash = nil
-	return f
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
+	b, err := base64.RawURLEncoding.DecodeString(c.Value)
+	var f flash
+	if err != nil || len(b) > 2048 || json.Unmarshal(b, &f) != nil || f.Text == "" {
+		return nil
+	}
+	return &f
 }
 
 // editorFor returns the name of the editor whose token this is, or "" when
@@ -187,7 +152,7 @@ func (s *Server) currentSession(r *http.Request) (viewer, bool) {
 	if err != nil {
 		return viewer{}, false
 	}
-	editor, csrf, ok := s.sessions.get(c.Value, s.o.Clock())
+	editor, csrf, ok := s.session(r.Context(), c.Value)
 	if !ok {
 		return viewer{}, false
 	}
@@ -223,7 +188,11 @@ func (s *Server) viewerFor(w http.ResponseWriter, r *http.Request) (viewer, bool
 		if v, ok := s.currentSession(r); ok {
 			return v, true
 		}
-		id, csrf := s.sessions.create(demoActor, s.o.Clock())
+		id, csrf, err := s.createSession(r.Context(), demoActor)
+		if err != nil {
+			s.fail(w, err)
+			return viewer{}, false
+		}
 		s.setSessionCookie(w, r, id)
 		return viewer{Editor: demoActor, CSRF: csrf, sid: id}, true
 	case len(s.o.Tokens) > 0:
@@ -321,9 +290,9 @@ func (s *Server) signinPage(w http.ResponseWriter, r *http.Request) {
 	s.renderPage(w, r, http.StatusOK, "signin.html", "signin", "Sign in", viewer{}, signinView{Next: next})
 }
 
-// signin checks an editor's token and starts a session. Failures count
-// against the address like bad API tokens, and are refused with 429 once
-// there are too many.
+// signin checks an editor's token and starts a session. A valid token
+// always signs in; wrong ones count like wrong API tokens, and are refused
+// with 429 once there are too many.
 func (s *Server) signin(w http.ResponseWriter, r *http.Request) {
 	if len(s.o.Tokens) == 0 {
 		s.renderError(w, r, http.StatusForbidden, "no editors are configured (HERALD_EDITOR_TOKENS): there is nothing to sign in to")
@@ -336,25 +305,27 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 	r.ParseForm()
 	next := localPath(r.PostForm.Get("next"), "/")
-	ip, now := clientIP(r), s.o.Clock()
-	if s.failures.blocked(ip, now) {
-		w.Header().Set("Retry-After", "60")
-		s.renderPage(w, r, http.StatusTooManyRequests, "signin.html", "signin", "Sign in", viewer{},
-			signinView{Next: next, Blocked: true, Error: "Too many failed attempts from your address: wait a minute and try again."})
-		return
-	}
+	ip := clientIP(r)
 	name := s.editorFor(strings.TrimSpace(r.PostForm.Get("token")))
 	if name == "" {
-		s.failures.add(ip, now)
-		s.o.Log.Warn("refused a dashboard sign-in with a wrong token", "remote", ip)
+		if s.wrongToken(r, "dashboard") {
+			w.Header().Set("Retry-After", "60")
+			s.renderPage(w, r, http.StatusTooManyRequests, "signin.html", "signin", "Sign in", viewer{},
+				signinView{Next: next, Blocked: true, Error: "Too many failed attempts: wait a minute and try again."})
+			return
+		}
 		s.renderPage(w, r, http.StatusUnauthorized, "signin.html", "signin", "Sign in", viewer{},
 			signinView{Next: next, Error: "That token is not right. Check it and try again."})
 		return
 	}
 	if old, err := r.Cookie(sessionCookie); err == nil {
-		s.sessions.delete(old.Value)
+		s.deleteSession(r.Context(), old.Value)
 	}
-	id, _ := s.sessions.create(name, now)
+	id, _, err := s.createSession(r.Context(), name)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
 	s.setSessionCookie(w, r, id)
 	s.audit(r, name, "sign in", "dashboard, from "+ip)
 	http.Redirect(w, r, next, http.StatusSeeOther)
@@ -365,7 +336,7 @@ func (s *Server) signout(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.sessions.delete(v.sid)
+	s.deleteSession(r.Context(), v.sid)
 	s.clearSessionCookie(w, r)
 	s.audit(r, v.Editor, "sign out", "dashboard, from "+clientIP(r))
 	if len(s.o.Tokens) > 0 {

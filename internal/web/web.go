@@ -80,13 +80,11 @@ var _ Editor = (*outbox.Dispatcher)(nil)
 
 // Server is herald's HTTP handler.
 type Server struct {
-	o        Options
-	mux      *http.ServeMux
-	pages    *template.Template
-	stopping atomic.Bool
-	failures failureLimit
-	// sessions are the dashboard's signed-in browsers.
-	sessions    sessionStore
+	o           Options
+	mux         *http.ServeMux
+	pages       *template.Template
+	stopping    atomic.Bool
+	guard       *signInGuard
 	crossOrigin *http.CrossOriginProtection
 }
 
@@ -101,7 +99,7 @@ func New(o Options) *Server {
 	if o.Title == "" {
 		o.Title = "herald"
 	}
-	s := &Server{o: o, mux: http.NewServeMux(), crossOrigin: http.NewCrossOriginProtection()}
+	s := &Server{o: o, mux: http.NewServeMux(), crossOrigin: http.NewCrossOriginProtection(), guard: newSignInGuard(o.Registry)}
 	s.pages = template.Must(template.New("").Funcs(template.FuncMap{
 		"ago":    func(t time.Time) string { return ago(o.Clock(), t) },
 		"stamp":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },

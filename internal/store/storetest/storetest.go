@@ -48,6 +48,8 @@ func Run(t *testing.T, newDB Backend) {
 		{"FeedLeases", one(testFeedLeases)},
 		{"Destinations", one(testDestinations)},
 		{"Audit", one(testAudit)},
+		{"Sessions", testSessions},
+		{"SignInFailures", one(testSignInFailures)},
 		{"ArticleByKey", one(testArticleByKey)},
 		{"ListAndCount", one(testListAndCount)},
 		{"TimePrecision", one(testTimePrecision)},
@@ -737,5 +739,63 @@ func testReopen(t *testing.T, open Opener) {
 	posts, err := s.Posts(ctx, store.PostFilter{})
 	if err != nil || len(posts) != 1 || posts[0].Text != "kept" {
 		t.Errorf("posts after reopen: %+v %v", posts, err)
+	}
+}
+
+// Sessions are shared: one replica's session is live on another, until it
+// expires or is deleted; past the most kept, the oldest go first.
+func testSessions(t *testing.T, open Opener) {
+	ctx := context.Background()
+	a := open(t)
+	ses := store.Session{Key: "k1", Editor: "mira", CSRF: "c1", Expires: t0.Add(time.Hour)}
+	if err := a.AddSession(ctx, ses, t0, 3); err != nil {
+		t.Fatal(err)
+	}
+	got, err := a.Session(ctx, "k1", t0.Add(time.Minute))
+	if err != nil || got.Editor != "mira" || got.CSRF != "c1" || !got.Expires.Equal(ses.Expires) {
+		t.Fatalf("session: %+v %v", got, err)
+	}
+	if _, err := a.Session(ctx, "k1", t0.Add(time.Hour)); !errors.Is(err, news.ErrNotFound) {
+		t.Errorf("expired session: %v", err)
+	}
+	for i := 2; i <= 4; i++ {
+		s := store.Session{Key: fmt.Sprintf("k%d", i), Editor: "ana", CSRF: "c", Expires: t0.Add(time.Duration(i) * time.Hour)}
+		if err := a.AddSession(ctx, s, t0, 3); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := a.Session(ctx, "k1", t0); !errors.Is(err, news.ErrNotFound) {
+		t.Errorf("the session closest to expiring outlived the cap: %v", err)
+	}
+	if _, err := a.Session(ctx, "k4", t0); err != nil {
+		t.Errorf("newest session: %v", err)
+	}
+	if err := a.DeleteSession(ctx, "k4"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Session(ctx, "k4", t0); !errors.Is(err, news.ErrNotFound) {
+		t.Errorf("deleted session: %v", err)
+	}
+}
+
+func testSignInFailures(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	for i, addr := range []string{"192.0.2.1", "192.0.2.1", "198.51.100.7"} {
+		if err := s.AddSignInFailure(ctx, addr, t0.Add(time.Duration(i)*time.Second), time.Hour); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if from, total, err := s.SignInFailures(ctx, "192.0.2.1", t0); err != nil || from != 2 || total != 3 {
+		t.Errorf("failures: %d from the address, %d in all, %v", from, total, err)
+	}
+	if from, total, _ := s.SignInFailures(ctx, "192.0.2.1", t0.Add(1500*time.Millisecond)); from != 0 || total != 1 {
+		t.Errorf("failures since: %d, %d", from, total)
+	}
+	// Old failures are forgotten as new ones come.
+	if err := s.AddSignInFailure(ctx, "203.0.113.9", t0.Add(2*time.Hour), time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if _, total, _ := s.SignInFailures(ctx, "", time.Time{}); total != 1 {
+		t.Errorf("%d failures kept, want the last one", total)
 	}
 }
