@@ -64,10 +64,10 @@ type Cost struct {
 	MonthlyBudget float64
 }
 
-// Spent is what the posts in u cost.
-func (c Cost) Spent(u store.Usage) float64 {
-	b := store.Budget{Post: c.Post, LinkPost: c.LinkPost}
-	return b.Spent(u.Count, u.WithLink)
+// spent is what the posts in u cost.
+func (c Cost) spent(u store.Usage) float64 {
+	b := Budget{Post: c.Post, LinkPost: c.LinkPost}
+	return b.spent(store.Use{Month: u.Count, WithLink: u.WithLink})
 }
 
 // QuietHours is a daily window, in a time zone, when automatic posts wait.
@@ -218,13 +218,13 @@ func (d *Dispatcher) stepDestination(ctx context.Context, pub Publisher) (time.T
 		// The spacing, the daily cap and the budget are checked by the store
 		// in the claim's transaction, so that replicas sharing a database
 		// keep them together.
-		rules := store.ClaimRules{MinPriority: lim.minPriority, MinInterval: d.o.MinInterval, DailyCap: d.o.DailyCap}
+		limits := Limits{MinPriority: lim.minPriority, MinInterval: d.o.MinInterval, DailyCap: d.o.DailyCap, Lease: d.o.Lease}
 		if cost, ok := d.o.Costs[name]; ok && cost.MonthlyBudget > 0 {
-			rules.Budget = &store.Budget{Limit: cost.MonthlyBudget, Post: cost.Post, LinkPost: cost.LinkPost,
+			limits.Budget = &Budget{Limit: cost.MonthlyBudget, Post: cost.Post, LinkPost: cost.LinkPost,
 				From: monthStart(now, d.location()), Until: nextMonth(now, d.location())}
 		}
-		post, err := d.store.ClaimPost(ctx, name, now, d.o.Lease, rules)
-		var limited *store.Limited
+		post, err := d.store.ClaimPost(ctx, name, now, limits.Rules())
+		var limited *Limited
 		if errors.As(err, &limited) {
 			return limited.Until, nil
 		}
@@ -319,7 +319,7 @@ func (d *Dispatcher) skipStale(ctx context.Context, p *news.Post, now time.Time)
 	if p.LastError != "" {
 		reason += "; it was waiting: " + p.LastError
 	}
-	_, err := d.store.Transition(ctx, p.ID, []news.Status{p.Status}, news.StatusSkipped, reason, "dispatcher", now,
+	_, err := d.move(ctx, p.ID, []news.Status{p.Status}, news.StatusSkipped, reason, "dispatcher", now,
 		func(p *news.Post) { p.LastError = reason })
 	if err == nil {
 		d.o.Log.Info("post skipped as stale", "destination", p.Destination, "post_id", p.ID)
@@ -388,7 +388,7 @@ func (d *Dispatcher) send(ctx context.Context, pub Publisher, p *news.Post) erro
 		// and the post is tried again.
 	case perr == nil:
 		status = news.StatusPublished
-		_, err = d.store.Transition(rctx, p.ID, sending, status, "published", "dispatcher", now, func(p *news.Post) {
+		_, err = d.move(rctx, p.ID, sending, status, "published", "dispatcher", now, func(p *news.Post) {
 			p.RemoteID, p.RemoteURL, p.LastError = res.RemoteID, res.URL, ""
 		})
 		log.Info("post published", "remote_id", res.RemoteID, "url", res.URL)
@@ -396,7 +396,7 @@ func (d *Dispatcher) send(ctx context.Context, pub Publisher, p *news.Post) erro
 		// The platform already has it (an earlier attempt got through before
 		// a crash or a timeout): final, and counted as published.
 		status = news.StatusPublished
-		_, err = d.store.Transition(rctx, p.ID, sending, status, "the platform already had this post (duplicate); counted as published",
+		_, err = d.move(rctx, p.ID, sending, status, "the platform already had this post (duplicate); counted as published",
 			"dispatcher", now, func(p *news.Post) { p.LastError = "" })
 		log.Info("post was already published (duplicate answer)")
 	case pe.Kind == news.RateLimited:
@@ -412,20 +412,20 @@ func (d *Dispatcher) send(ctx context.Context, pub Publisher, p *news.Post) erro
 			// Waiting out a rate limit is not the post's fault: the attempt
 			// does not count. The destination waits, not the post, so that
 			// an editor who resumes the destination sends it at once.
-			_, err = d.store.Transition(rctx, p.ID, sending, status, "rate limited until "+until.UTC().Format(time.RFC3339),
+			_, err = d.move(rctx, p.ID, sending, status, "rate limited until "+until.UTC().Format(time.RFC3339),
 				"dispatcher", now, func(p *news.Post) { p.Attempts--; p.LastError = pe.Reason })
 		}
 		log.Warn("rate limited; destination waits", "until", until.UTC().Format(time.RFC3339))
 	case pe.Kind == news.Permanent:
 		status = news.StatusQueued
 		if err = d.setDestination(rctx, name, func(dst *store.Destination) { dst.Paused, dst.PauseReason = true, pe.Reason }); err == nil {
-			_, err = d.store.Transition(rctx, p.ID, sending, status, "destination paused: "+pe.Reason, "dispatcher", now,
+			_, err = d.move(rctx, p.ID, sending, status, "destination paused: "+pe.Reason, "dispatcher", now,
 				func(p *news.Post) { p.Attempts--; p.LastError = pe.Reason })
 		}
 		log.Error("destination paused until an editor resumes it", "reason", pe.Reason)
 	case pe.Kind == news.Rejected:
 		status = news.StatusFailed
-		_, err = d.store.Transition(rctx, p.ID, sending, status, pe.Reason, "dispatcher", now,
+		_, err = d.move(rctx, p.ID, sending, status, pe.Reason, "dispatcher", now,
 			func(p *news.Post) { p.LastError = pe.Reason })
 		log.Warn("post rejected by the platform", "reason", pe.Reason)
 	default:
@@ -491,7 +491,7 @@ func (d *Dispatcher) down(ctx context.Context, name string, p *news.Post, reason
 	}
 	first := dst.DownSince.IsZero()
 	if first && p.Attempts >= d.o.MaxAttempts {
-		_, err := d.store.Transition(ctx, p.ID, sending, news.StatusFailed,
+		_, err := d.move(ctx, p.ID, sending, news.StatusFailed,
 			fmt.Sprintf("gave up after %d attempts: %s", p.Attempts, reason), "dispatcher", now,
 			func(p *news.Post) { p.LastError = reason })
 		log.Error("post failed", "attempts", p.Attempts, "err", reason)
@@ -511,7 +511,7 @@ func (d *Dispatcher) down(ctx context.Context, name string, p *news.Post, reason
 	}
 	// The post goes back to the queue just behind the next probe, so that
 	// the next probe is made with another post.
-	_, err = d.store.Transition(ctx, p.ID, sending, news.StatusQueued,
+	_, err = d.move(ctx, p.ID, sending, news.StatusQueued,
 		fmt.Sprintf("%s is down (%s); next try at %s", name, reason, dst.WaitUntil.UTC().Format(time.RFC3339)), "dispatcher", now,
 		func(p *news.Post) {
 			if !first {
@@ -524,7 +524,7 @@ func (d *Dispatcher) down(ctx context.Context, name string, p *news.Post, reason
 		return "", err
 	}
 	if refund != 0 {
-		_, rerr := d.store.Transition(ctx, refund, []news.Status{news.StatusQueued}, news.StatusQueued,
+		_, rerr := d.move(ctx, refund, []news.Status{news.StatusQueued}, news.StatusQueued,
 			"the network was down: this try does not count", "dispatcher", now, func(p *news.Post) { p.Attempts = max(p.Attempts-1, 0) })
 		if rerr != nil && !errors.Is(rerr, news.ErrConflict) {
 			return "", rerr

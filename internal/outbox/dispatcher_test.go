@@ -422,7 +422,7 @@ func TestLeaseExpiredPostIsSentAgain(t *testing.T) {
 	d, st, c := setup(t, Options{MaxAge: time.Hour, Lease: time.Minute}, x)
 	p := queue(t, st, "x", "story", t0)
 	// A dispatcher that died holding the post.
-	if _, err := st.ClaimPost(context.Background(), "x", t0, time.Minute, store.ClaimRules{}); err != nil {
+	if _, err := st.ClaimPost(context.Background(), "x", t0, Limits{Lease: time.Minute}.Rules()); err != nil {
 		t.Fatal(err)
 	}
 	d.Step(context.Background())
@@ -436,7 +436,7 @@ func TestLeaseExpiredPostIsSentAgain(t *testing.T) {
 		t.Errorf("after lease expiry: %s, %d calls", got.Status, x.calls)
 	}
 	var errNotFound = news.ErrNotFound
-	if _, err := st.ClaimPost(context.Background(), "x", c.Now(), time.Minute, store.ClaimRules{}); !errors.Is(err, errNotFound) {
+	if _, err := st.ClaimPost(context.Background(), "x", c.Now(), Limits{Lease: time.Minute}.Rules()); !errors.Is(err, errNotFound) {
 		t.Errorf("post claimable after publish: %v", err)
 	}
 }

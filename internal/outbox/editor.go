@@ -49,7 +49,7 @@ func (d *Dispatcher) audit(ctx context.Context, actor, action string, postID int
 // the action's states, so an action never overwrites another that won a race.
 func (d *Dispatcher) act(ctx context.Context, id int64, actor string, a action, to news.Status,
 	reason string, update func(*news.Post)) (*news.Post, error) {
-	p, err := d.store.Transition(ctx, id, a.from, to, reason, actor, d.o.Clock(), update)
+	p, err := d.move(ctx, id, a.from, to, reason, actor, d.o.Clock(), update)
 	if err != nil {
 		return nil, d.refusal(ctx, id, a, err)
 	}

@@ -33,7 +33,7 @@ func (d *Dispatcher) Retire(ctx context.Context) (int, error) {
 			}
 			seen[p.ID] = true
 			reason := fmt.Sprintf("herald no longer posts to %s (it posts to %s)", p.Destination, strings.Join(dests, ", "))
-			_, err := d.store.Transition(ctx, p.ID, []news.Status{p.Status}, news.StatusSkipped, reason, "dispatcher", d.o.Clock(),
+			_, err := d.move(ctx, p.ID, []news.Status{p.Status}, news.StatusSkipped, reason, "dispatcher", d.o.Clock(),
 				func(p *news.Post) { p.LastError = reason })
 			if err != nil && !errors.Is(err, news.ErrConflict) {
 				return n, err

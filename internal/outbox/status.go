@@ -70,7 +70,7 @@ func (d *Dispatcher) Status(ctx context.Context) ([]DestinationStatus, error) {
 			if err != nil {
 				return nil, err
 			}
-			s.SpentThisMonth = cents(cost.Spent(month))
+			s.SpentThisMonth = cents(cost.spent(month))
 			s.MonthlyBudget = cost.MonthlyBudget
 			if cost.MonthlyBudget > 0 {
 				s.BudgetLeft = cents(max(cost.MonthlyBudget-s.SpentThisMonth, 0))

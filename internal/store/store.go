@@ -61,27 +61,38 @@ type Usage struct {
 	Last time.Time
 }
 
-// ClaimRules limit what ClaimPost may take.
-type ClaimRules struct {
-	// MinPriority leaves lower-priority posts (during quiet hours).
-	MinPriority int
-	// MinInterval is the least time since the last post published or
-	// being sent to the destination.
-	MinInterval time.Duration
-	// DailyCap is the most posts published or being sent in 24 hours (0: none).
-	DailyCap int
-	// Budget, when set, is the month's spending limit.
-	Budget *Budget
+// ClaimRules are the outbox's rules for taking a post, which ClaimPost
+// applies in its transaction so that replicas sharing a database keep them
+// together. The store reads what the rules need and writes what they
+// decide; it decides nothing itself.
+type ClaimRules interface {
+	// MinPriority leaves posts of a lower priority where they are.
+	MinPriority() int
+	// Since says which of the destination's recent use the rules read:
+	// posts published or being sent since day (zero: none needed), and
+	// since month, with their links (zero: none needed).
+	Since(now time.Time) (day, month time.Time)
+	// Admit refuses every claim now (with an error ClaimPost returns as it
+	// is), or lets the claim go on.
+	Admit(now time.Time, u Use) error
+	// Defer changes a post that may not go now although it is due (it does
+	// not fit what is left to spend) and reports whether it did; the store
+	// records the change and looks for the next post.
+	Defer(p *news.Post, u Use, now time.Time) (reason string, deferred bool)
+	// Claim changes the post taken to be sent, and says why.
+	Claim(p *news.Post, now time.Time) (reason string)
 }
 
-// Limited is ClaimPost's answer when a rule holds posts back until a time.
-type Limited struct {
-	Until time.Time
-	Rule  string
-}
-
-func (l *Limited) Error() string {
-	return "store: " + l.Rule + " holds posts until " + l.Until.UTC().Format(time.RFC3339)
+// Use is what a destination has published or is sending (a live lease).
+type Use struct {
+	// Day counts the posts since the day's start that Since gave; Oldest
+	// is the earliest of them, and Last the latest ever (zero times when
+	// none).
+	Day          int
+	Oldest, Last time.Time
+	// Month counts the posts since the month's start, WithLink those of
+	// them that hold a link.
+	Month, WithLink int
 }
 
 // AllDestinations is the destination name whose pause holds every destination.
@@ -155,18 +166,20 @@ type Store interface {
 
 	// ClaimPost takes the next due post for dest within the rules: queued
 	// with NotBefore <= now, or sending with an expired lease (its holder
-	// died), highest priority first, then oldest. The post moves to sending
-	// with a lease until now+lease and one more attempt. The rules are
-	// checked in the same transaction, counting posts other processes are
-	// sending, so replicas sharing a database keep them together.
-	// news.ErrNotFound when none is due; *Limited when the rules forbid one now.
-	ClaimPost(ctx context.Context, dest string, now time.Time, lease time.Duration, r ClaimRules) (*news.Post, error)
+	// died), in the outbox's order (highest priority first, then the
+	// oldest SortAt, then the first made), and records what r.Claim makes
+	// of it. The rules are applied in the same transaction, counting posts
+	// other processes are sending, so replicas sharing a database keep
+	// them together. news.ErrNotFound when none is due; Admit's error when
+	// the rules forbid one now.
+	ClaimPost(ctx context.Context, dest string, now time.Time, r ClaimRules) (*news.Post, error)
 	// NextDue returns when the next queued post for dest becomes due (zero
 	// when there is none).
 	NextDue(ctx context.Context, dest string) (time.Time, error)
 	// Transition moves a post from one of the states in from to to, recording
 	// reason and actor; news.ErrConflict when it is in none of them. The
-	// update func, when set, may change the post's fields before it is saved.
+	// update func, when set, makes the transition's other changes to the
+	// post (the outbox's state machine) before it is saved.
 	Transition(ctx context.Context, id int64, from []news.Status, to news.Status, reason, actor string, now time.Time, update func(*news.Post)) (*news.Post, error)
 
 	// Published counts the posts to dest published at or after since.

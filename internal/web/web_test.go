@@ -86,9 +86,9 @@ func TestDashboardShowsTimelineQueueAndFailures(t *testing.T) {
 			t.Fatal(err)
 		}
 		if status != news.StatusQueued {
-			if _, err := st.Transition(ctx, p.ID, []news.Status{news.StatusQueued}, status, "", "test", now, func(p *news.Post) {
+			if _, err := st.Transition(ctx, p.ID, []news.Status{news.StatusQueued}, status, "", "test", now, outbox.Settle(status, now, func(p *news.Post) {
 				p.LastError, p.RemoteURL = lastErr, "https://x.com/valleycourier/status/1"
-			}); err != nil {
+			})); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -17,7 +17,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/heraldhq/herald/internal/news"
-	"github.com/heraldhq/herald/internal/store"
+	"github.com/heraldhq/herald/internal/outbox"
 	"github.com/heraldhq/herald/internal/store/sqlstore"
 	"github.com/heraldhq/herald/internal/store/storetest"
 )
@@ -249,11 +249,12 @@ func BenchmarkClaim(b *testing.B) {
 					wg.Go(func() {
 						ctx := context.Background()
 						for {
-							p, err := db.ClaimPost(ctx, "x", time.Now(), time.Minute, store.ClaimRules{DailyCap: n + 1})
+							now := time.Now()
+							p, err := db.ClaimPost(ctx, "x", now, outbox.Limits{DailyCap: n + 1, Lease: time.Minute}.Rules())
 							if err != nil {
 								return
 							}
-							if _, err := db.Transition(ctx, p.ID, []news.Status{news.StatusSending}, news.StatusPublished, "", "bench", time.Now(), nil); err != nil {
+							if _, err := db.Transition(ctx, p.ID, []news.Status{news.StatusSending}, news.StatusPublished, "", "bench", now, outbox.Settle(news.StatusPublished, now, nil)); err != nil {
 								b.Error(err)
 								return
 							}

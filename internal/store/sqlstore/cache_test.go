@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald/internal/news"
-	"github.com/heraldhq/herald/internal/store"
+	"github.com/heraldhq/herald/internal/outbox"
 	"github.com/heraldhq/herald/internal/store/sqlite"
 )
 
@@ -22,17 +22,17 @@ func TestStatementsPreparedOnce(t *testing.T) {
 	}
 	defer db.Close()
 	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
-	rules := store.ClaimRules{MinInterval: time.Second, DailyCap: 10}
+	rules := outbox.Limits{MinInterval: time.Second, DailyCap: 10, Lease: time.Minute}.Rules()
 	claim := func() {
 		t.Helper()
 		p := &news.Post{Destination: "x", Text: "t", Status: news.StatusQueued, SortAt: now, NotBefore: now, CreatedAt: now}
 		if err := db.AddPost(ctx, p); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.ClaimPost(ctx, "x", now, time.Minute, rules); err != nil {
+		if _, err := db.ClaimPost(ctx, "x", now, rules); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := db.Transition(ctx, p.ID, []news.Status{news.StatusSending}, news.StatusPublished, "", "", now, nil); err != nil {
+		if _, err := db.Transition(ctx, p.ID, []news.Status{news.StatusSending}, news.StatusPublished, "", "", now, outbox.Settle(news.StatusPublished, now, nil)); err != nil {
 			t.Fatal(err)
 		}
 		now = now.Add(time.Minute)

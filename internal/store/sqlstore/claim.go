@@ -11,25 +11,28 @@ import (
 	"github.com/heraldhq/herald/internal/store"
 )
 
-// ClaimPost takes the next due post for dest with a lease, within the
-// rules. Two claimers never take the same post: where the database locks
-// rows, FOR UPDATE SKIP LOCKED passes over rows another claimer (in this
-// process or another) has locked, and rechecks the due condition on rows
-// changed since the query began; elsewhere (SQLite) transactions take turns.
-func (s *DB) ClaimPost(ctx context.Context, dest string, now time.Time, lease time.Duration, r store.ClaimRules) (*news.Post, error) {
+// ClaimPost takes the next due post for dest within the outbox's rules,
+// and records what the rules make of it. Two claimers never take the same
+// post: where the database locks rows, FOR UPDATE SKIP LOCKED passes over
+// rows another claimer (in this process or another) has locked, and
+// rechecks the due condition on rows changed since the query began;
+// elsewhere (SQLite) transactions take turns.
+func (s *DB) ClaimPost(ctx context.Context, dest string, now time.Time, r store.ClaimRules) (*news.Post, error) {
 	var claimed *news.Post
 	err := s.inTx(ctx, func(tx *tx) error {
-		spent, err := tx.checkRules(ctx, dest, now, r)
+		use, err := tx.use(ctx, dest, now, r)
 		if err != nil {
 			return err
 		}
-		var p *news.Post
-		deferred := false // posts moved to next month, kept when none is left to claim
+		if err := r.Admit(now, use); err != nil {
+			return &admitError{err}
+		}
+		deferred := false // posts deferred by the rules, kept when none is left to claim
 		for {
-			p, err = scanPost(tx.queryRow(ctx, s.d.skipLocked(`SELECT `+postColumns+` FROM posts
+			p, err := scanPost(tx.queryRow(ctx, s.d.skipLocked(`SELECT `+postColumns+` FROM posts
 				WHERE destination = ? AND status IN ('queued', 'sending') AND priority >= ?
 				AND ((status = 'queued' AND not_before <= ?) OR (status = 'sending' AND lease_until <= ?))
-				ORDER BY priority DESC, sort_at, id LIMIT 1`), dest, r.MinPriority, s.d.time(now), s.d.time(now)))
+				ORDER BY priority DESC, sort_at, id LIMIT 1`), dest, r.MinPriority(), s.d.time(now), s.d.time(now)))
 			if deferred && errors.Is(err, sql.ErrNoRows) {
 				return nil
 			}
@@ -37,30 +40,27 @@ func (s *DB) ClaimPost(ctx context.Context, dest string, now time.Time, lease ti
 				return notFound(err)
 			}
 			from := p.Status
-			if r.Budget == nil || !r.Budget.Defer(p, spent, now) {
-				break
+			reason, later := r.Defer(p, use, now)
+			if !later {
+				reason = r.Claim(p, now)
 			}
-			if _, err := tx.exec(ctx, `UPDATE posts SET status = ?, not_before = ?, last_error = ?, lease_until = NULL,
-				updated_at = ? WHERE id = ?`, p.Status, s.d.time(p.NotBefore), p.LastError, s.d.time(now), p.ID); err != nil {
+			if err := tx.updatePost(ctx, p, now); err != nil {
 				return err
 			}
-			if err := tx.addEvent(ctx, p.ID, from, p.Status, p.LastError, "dispatcher", now); err != nil {
+			if err := tx.addEvent(ctx, p.ID, from, p.Status, reason, "dispatcher", now); err != nil {
 				return err
+			}
+			if !later {
+				claimed = p
+				return nil
 			}
 			deferred = true
 		}
-		from, reason := store.Claim(p, now, lease)
-		if _, err := tx.exec(ctx, `UPDATE posts SET status = 'sending', attempts = ?, lease_until = ?,
-			updated_at = ? WHERE id = ?`, p.Attempts, s.d.time(p.LeaseUntil), s.d.time(now), p.ID); err != nil {
-			return err
-		}
-		claimed = p
-		return tx.addEvent(ctx, p.ID, from, news.StatusSending, fmt.Sprintf("%s (attempt %d)", reason, p.Attempts), "dispatcher", now)
 	})
-	var lim *store.Limited
+	var admit *admitError
 	switch {
-	case errors.As(err, &lim):
-		return nil, lim
+	case errors.As(err, &admit):
+		return nil, admit.err
 	case err == nil && claimed == nil:
 		err = news.ErrNotFound
 	case err == nil:
@@ -69,53 +69,49 @@ func (s *DB) ClaimPost(ctx context.Context, dest string, now time.Time, lease ti
 	return nil, fmt.Errorf("store: claim post for %s: %w", dest, err)
 }
 
-// checkRules applies the spacing, the daily cap and the budget, counting
-// posts being sent (a live lease) as well as those published. It returns
-// what was spent this month when there is a budget.
+// admitError carries the rules' refusal out of the transaction, to be
+// returned as it is.
+type admitError struct{ err error }
+
+func (e *admitError) Error() string { return e.err.Error() }
+
+// use reads what the rules need of dest's recent use, counting posts being
+// sent (a live lease) as well as those published.
 //
-// The rules are checked under the dialect's destination lock, so replicas
-// claiming for one destination take turns and each sees the posts the
-// others took.
-func (t *tx) checkRules(ctx context.Context, dest string, now time.Time, r store.ClaimRules) (spent float64, err error) {
-	if r.MinInterval <= 0 && r.DailyCap <= 0 && r.Budget == nil {
-		return 0, nil
+// It reads under the dialect's destination lock, so replicas claiming for
+// one destination take turns and each sees the posts the others took.
+func (t *tx) use(ctx context.Context, dest string, now time.Time, r store.ClaimRules) (store.Use, error) {
+	var u store.Use
+	day, month := r.Since(now)
+	if day.IsZero() && month.IsZero() {
+		return u, nil
 	}
 	d := t.s.d
 	if d.LockDestination != "" {
 		if _, err := t.exec(ctx, d.LockDestination, dest); err != nil {
-			return 0, err
+			return u, err
 		}
 	}
-	if b := r.Budget; b != nil {
-		var n, withLink int
+	if !month.IsZero() {
 		if err := t.queryRow(ctx, `SELECT COUNT(*), COUNT(*) FILTER (WHERE has_link) FROM posts WHERE destination = ?
 			AND ((status = 'published' AND published_at >= ?) OR (status = 'sending' AND lease_until > ?))`,
-			dest, d.time(b.From), d.time(now)).Scan(&n, &withLink); err != nil {
-			return 0, err
-		}
-		spent = b.Spent(n, withLink)
-		if err := b.Check(spent); err != nil {
-			return 0, err
+			dest, d.time(month), d.time(now)).Scan(&u.Month, &u.WithLink); err != nil {
+			return u, err
 		}
 	}
-	if r.MinInterval <= 0 && r.DailyCap <= 0 {
-		return spent, nil
+	if day.IsZero() {
+		return u, nil
 	}
-	var n int
-	var oldest, last time.Time
-	err = t.queryRow(ctx, `WITH recent AS (
+	err := t.queryRow(ctx, `WITH recent AS (
 			SELECT published_at AS t FROM posts WHERE destination = ? AND status = 'published' AND published_at >= ?
 			UNION ALL SELECT updated_at FROM posts WHERE destination = ? AND status = 'sending' AND lease_until > ?)
 		SELECT COUNT(*), MIN(t), (SELECT MAX(t) FROM (
 			SELECT MAX(published_at) AS t FROM posts WHERE destination = ? AND status = 'published'
 			UNION ALL SELECT MAX(updated_at) FROM posts WHERE destination = ? AND status = 'sending' AND lease_until > ?) l)
 		FROM recent`,
-		dest, d.time(now.Add(-24*time.Hour)), dest, d.time(now), dest, dest, d.time(now)).
-		Scan(&n, timeInto(&oldest), timeInto(&last))
-	if err != nil {
-		return 0, err
-	}
-	return spent, r.Check(now, n, oldest, last)
+		dest, d.time(day), dest, d.time(now), dest, dest, d.time(now)).
+		Scan(&u.Day, timeInto(&u.Oldest), timeInto(&u.Last))
+	return u, err
 }
 
 // NextDue returns when the next queued post for dest is due, or the lease

@@ -30,9 +30,13 @@ func scanPost(row scanner) (*news.Post, error) {
 }
 
 func (t *tx) insertPost(ctx context.Context, p *news.Post) error {
-	if err := store.Prepare(p, time.Now().UTC()); err != nil {
-		return err
+	if !p.Status.Valid() {
+		return fmt.Errorf("invalid status %q", p.Status)
 	}
+	if p.CreatedAt.IsZero() {
+		p.CreatedAt = time.Now().UTC()
+	}
+	p.UpdatedAt = p.CreatedAt
 	d := t.s.d
 	err := t.queryRow(ctx, `INSERT INTO posts (article_id, destination, text, status, priority, sort_at,
 		not_before, attempts, last_error, has_link, created_by, created_at, updated_at)
@@ -169,12 +173,11 @@ func (s *DB) Transition(ctx context.Context, id int64, from []news.Status, to ne
 			return fmt.Errorf("post %d is %s: %w", id, p.Status, news.ErrConflict)
 		}
 		old := p.Status
-		store.Apply(p, to, now, update)
-		if _, err := tx.exec(ctx, `UPDATE posts SET text = ?, status = ?, priority = ?, not_before = ?,
-			attempts = ?, last_error = ?, remote_id = ?, remote_url = ?, has_link = ?, updated_at = ?,
-			published_at = ?, lease_until = ? WHERE id = ?`,
-			p.Text, p.Status, p.Priority, s.d.time(p.NotBefore), p.Attempts, p.LastError, p.RemoteID, p.RemoteURL,
-			p.HasLink, s.d.time(now), s.d.nullTime(p.PublishedAt), s.d.nullTime(p.LeaseUntil), id); err != nil {
+		if update != nil {
+			update(p)
+		}
+		p.Status = to
+		if err := tx.updatePost(ctx, p, now); err != nil {
 			return err
 		}
 		out = p
@@ -190,6 +193,18 @@ func (s *DB) Transition(ctx context.Context, id int64, from []news.Status, to ne
 	default:
 		return nil, fmt.Errorf("store: post %d to %s: %w", id, to, err)
 	}
+}
+
+// updatePost writes every field of a post that changes after it is made.
+func (t *tx) updatePost(ctx context.Context, p *news.Post, now time.Time) error {
+	p.UpdatedAt = now
+	d := t.s.d
+	_, err := t.exec(ctx, `UPDATE posts SET text = ?, status = ?, priority = ?, not_before = ?,
+		attempts = ?, last_error = ?, remote_id = ?, remote_url = ?, has_link = ?, updated_at = ?,
+		published_at = ?, lease_until = ? WHERE id = ?`,
+		p.Text, p.Status, p.Priority, d.time(p.NotBefore), p.Attempts, p.LastError, p.RemoteID, p.RemoteURL,
+		p.HasLink, d.time(now), d.nullTime(p.PublishedAt), d.nullTime(p.LeaseUntil), p.ID)
+	return err
 }
 
 // Published counts what dest published since a time.

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald/internal/news"
+	"github.com/heraldhq/herald/internal/outbox"
 	"github.com/heraldhq/herald/internal/store"
 )
 
@@ -243,7 +244,7 @@ func testClaimOrder(t *testing.T, s store.Store) {
 	now := t0.Add(10 * time.Minute)
 	var order []string
 	for {
-		p, err := s.ClaimPost(ctx, "x", now, time.Minute, store.ClaimRules{})
+		p, err := s.ClaimPost(ctx, "x", now, outbox.Limits{Lease: time.Minute}.Rules())
 		if errors.Is(err, news.ErrNotFound) {
 			break
 		}
@@ -254,7 +255,7 @@ func testClaimOrder(t *testing.T, s store.Store) {
 			t.Errorf("claimed post state: %+v", p)
 		}
 		order = append(order, p.Text)
-		if _, err := s.Transition(ctx, p.ID, []news.Status{news.StatusSending}, news.StatusPublished, "ok", "test", now, nil); err != nil {
+		if _, err := transition(s, ctx, p.ID, []news.Status{news.StatusSending}, news.StatusPublished, "ok", "test", now, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -274,15 +275,15 @@ func testClaimLease(t *testing.T, s store.Store) {
 	if err := s.AddPost(ctx, p); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.ClaimPost(ctx, "x", t0, time.Minute, store.ClaimRules{}); err != nil {
+	if _, err := s.ClaimPost(ctx, "x", t0, outbox.Limits{Lease: time.Minute}.Rules()); err != nil {
 		t.Fatal(err)
 	}
 	// While the lease holds, nobody else gets it.
-	if _, err := s.ClaimPost(ctx, "x", t0.Add(30*time.Second), time.Minute, store.ClaimRules{}); !errors.Is(err, news.ErrNotFound) {
+	if _, err := s.ClaimPost(ctx, "x", t0.Add(30*time.Second), outbox.Limits{Lease: time.Minute}.Rules()); !errors.Is(err, news.ErrNotFound) {
 		t.Errorf("claimed during lease: %v", err)
 	}
 	// Its holder died: once the lease expires the post is taken again.
-	again, err := s.ClaimPost(ctx, "x", t0.Add(2*time.Minute), time.Minute, store.ClaimRules{})
+	again, err := s.ClaimPost(ctx, "x", t0.Add(2*time.Minute), outbox.Limits{Lease: time.Minute}.Rules())
 	if err != nil {
 		t.Fatalf("not reclaimed after lease expiry: %v", err)
 	}
@@ -329,7 +330,7 @@ func claimEveryPost(t *testing.T, stores []store.Store, workers, n int) {
 		for range workers {
 			wg.Go(func() {
 				for {
-					p, err := s.ClaimPost(ctx, "x", t0, time.Hour, store.ClaimRules{})
+					p, err := s.ClaimPost(ctx, "x", t0, outbox.Limits{Lease: time.Hour}.Rules())
 					if errors.Is(err, news.ErrNotFound) {
 						return
 					}
@@ -362,18 +363,18 @@ func testTransitions(t *testing.T, s store.Store) {
 	if err := s.AddPost(ctx, p); err != nil {
 		t.Fatal(err)
 	}
-	got, err := s.Transition(ctx, p.ID, []news.Status{news.StatusPending}, news.StatusQueued, "approved", "ana", t0.Add(time.Minute),
+	got, err := transition(s, ctx, p.ID, []news.Status{news.StatusPending}, news.StatusQueued, "approved", "ana", t0.Add(time.Minute),
 		func(p *news.Post) { p.Text = "edited text" })
 	if err != nil || got.Status != news.StatusQueued || got.Text != "edited text" {
 		t.Fatalf("approve: %+v %v", got, err)
 	}
-	if _, err := s.Transition(ctx, p.ID, []news.Status{news.StatusPending}, news.StatusQueued, "again", "ana", t0, nil); !errors.Is(err, news.ErrConflict) {
+	if _, err := transition(s, ctx, p.ID, []news.Status{news.StatusPending}, news.StatusQueued, "again", "ana", t0, nil); !errors.Is(err, news.ErrConflict) {
 		t.Errorf("transition from wrong state: %v, want ErrConflict", err)
 	}
-	if _, err := s.Transition(ctx, 424242, []news.Status{news.StatusQueued}, news.StatusCanceled, "", "", t0, nil); !errors.Is(err, news.ErrNotFound) {
+	if _, err := transition(s, ctx, 424242, []news.Status{news.StatusQueued}, news.StatusCanceled, "", "", t0, nil); !errors.Is(err, news.ErrNotFound) {
 		t.Errorf("transition of missing post: %v, want ErrNotFound", err)
 	}
-	got, err = s.Transition(ctx, p.ID, []news.Status{news.StatusQueued}, news.StatusPublished, "published", "dispatcher", t0.Add(2*time.Minute),
+	got, err = transition(s, ctx, p.ID, []news.Status{news.StatusQueued}, news.StatusPublished, "published", "dispatcher", t0.Add(2*time.Minute),
 		func(p *news.Post) { p.RemoteID, p.RemoteURL = "123", "https://x.com/news/status/123" })
 	if err != nil || !got.PublishedAt.Equal(t0.Add(2*time.Minute)) || got.RemoteID != "123" {
 		t.Fatalf("publish: %+v %v", got, err)
@@ -400,7 +401,7 @@ func testPublished(t *testing.T, s store.Store) {
 		if err := s.AddPost(ctx, p); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Transition(ctx, p.ID, []news.Status{news.StatusQueued}, news.StatusPublished, "", "", at, nil); err != nil {
+		if _, err := transition(s, ctx, p.ID, []news.Status{news.StatusQueued}, news.StatusPublished, "", "", at, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -424,11 +425,11 @@ func testClaimMinPriority(t *testing.T, s store.Store) {
 			t.Fatal(err)
 		}
 	}
-	p, err := s.ClaimPost(ctx, "x", t0, time.Minute, store.ClaimRules{MinPriority: news.PriorityEditor})
+	p, err := s.ClaimPost(ctx, "x", t0, outbox.Limits{MinPriority: news.PriorityEditor, Lease: time.Minute}.Rules())
 	if err != nil || p.ID != editor.ID {
 		t.Fatalf("claim with min priority: %+v %v", p, err)
 	}
-	if _, err := s.ClaimPost(ctx, "x", t0, time.Minute, store.ClaimRules{MinPriority: news.PriorityEditor}); !errors.Is(err, news.ErrNotFound) {
+	if _, err := s.ClaimPost(ctx, "x", t0, outbox.Limits{MinPriority: news.PriorityEditor, Lease: time.Minute}.Rules()); !errors.Is(err, news.ErrNotFound) {
 		t.Errorf("automatic post claimed under a min priority: %v", err)
 	}
 }
@@ -526,28 +527,28 @@ func testClaimRules(t *testing.T, s store.Store) {
 			t.Fatal(err)
 		}
 	}
-	rules := store.ClaimRules{MinInterval: time.Minute, DailyCap: 2}
-	first, err := s.ClaimPost(ctx, "x", t0, time.Hour, rules)
+	rules := outbox.Limits{MinInterval: time.Minute, DailyCap: 2, Lease: time.Hour}.Rules()
+	first, err := s.ClaimPost(ctx, "x", t0, rules)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The post being sent counts for the spacing, before it is published.
-	var lim *store.Limited
-	if _, err := s.ClaimPost(ctx, "x", t0.Add(30*time.Second), time.Hour, rules); !errors.As(err, &lim) || !lim.Until.Equal(t0.Add(time.Minute)) {
+	var lim *outbox.Limited
+	if _, err := s.ClaimPost(ctx, "x", t0.Add(30*time.Second), rules); !errors.As(err, &lim) || !lim.Until.Equal(t0.Add(time.Minute)) {
 		t.Fatalf("claim within the spacing: %v", err)
 	}
-	if _, err := s.Transition(ctx, first.ID, []news.Status{news.StatusSending}, news.StatusPublished, "", "", t0.Add(10*time.Second), nil); err != nil {
+	if _, err := transition(s, ctx, first.ID, []news.Status{news.StatusSending}, news.StatusPublished, "", "", t0.Add(10*time.Second), nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.ClaimPost(ctx, "x", t0.Add(2*time.Minute), time.Hour, rules); err != nil {
+	if _, err := s.ClaimPost(ctx, "x", t0.Add(2*time.Minute), rules); err != nil {
 		t.Fatalf("second claim: %v", err)
 	}
 	// One published and one being sent: the cap of 2 holds until the first
 	// leaves the 24-hour window.
-	if _, err := s.ClaimPost(ctx, "x", t0.Add(time.Hour), time.Hour, rules); !errors.As(err, &lim) || !lim.Until.Equal(t0.Add(24*time.Hour+10*time.Second)) {
+	if _, err := s.ClaimPost(ctx, "x", t0.Add(time.Hour), rules); !errors.As(err, &lim) || !lim.Until.Equal(t0.Add(24*time.Hour+10*time.Second)) {
 		t.Fatalf("claim over the cap: %v", err)
 	}
-	if _, err := s.ClaimPost(ctx, "x", t0.Add(24*time.Hour+11*time.Second), time.Hour, store.ClaimRules{DailyCap: 2}); err != nil {
+	if _, err := s.ClaimPost(ctx, "x", t0.Add(24*time.Hour+11*time.Second), outbox.Limits{DailyCap: 2, Lease: time.Hour}.Rules()); err != nil {
 		t.Errorf("claim after the window rolled: %v", err)
 	}
 }
@@ -589,7 +590,7 @@ func testFeedLeases(t *testing.T, s store.Store) {
 func testClaimBudget(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	month := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	budget := &store.Budget{Limit: 0.50, Post: 0.015, LinkPost: 0.20, From: month, Until: month.AddDate(0, 1, 0)}
+	budget := &outbox.Budget{Limit: 0.50, Post: 0.015, LinkPost: 0.20, From: month, Until: month.AddDate(0, 1, 0)}
 	add := func(text string, link bool) *news.Post {
 		p := queued(text, t0)
 		p.HasLink = link
@@ -599,22 +600,22 @@ func testClaimBudget(t *testing.T, s store.Store) {
 		return p
 	}
 	a, b, c := add("a", true), add("b", true), add("c", true)
-	rules := store.ClaimRules{Budget: budget}
+	rules := outbox.Limits{Budget: budget, Lease: time.Hour}.Rules()
 	// Two posts with links: one published, one being sent ($0.40 in all).
-	first, err := s.ClaimPost(ctx, "x", t0, time.Hour, rules)
+	first, err := s.ClaimPost(ctx, "x", t0, rules)
 	if err != nil || first.ID != a.ID {
 		t.Fatalf("first claim: %v", err)
 	}
-	if _, err := s.Transition(ctx, first.ID, sending, news.StatusPublished, "", "", t0, nil); err != nil {
+	if _, err := transition(s, ctx, first.ID, sending, news.StatusPublished, "", "", t0, nil); err != nil {
 		t.Fatal(err)
 	}
-	if p, err := s.ClaimPost(ctx, "x", t0, time.Hour, rules); err != nil || p.ID != b.ID {
+	if p, err := s.ClaimPost(ctx, "x", t0, rules); err != nil || p.ID != b.ID {
 		t.Fatalf("second claim: %v", err)
 	}
 	// A third with a link would cost $0.60: it moves to next month, and a
 	// cheaper post still fits.
 	cheap := add("d", false)
-	p, err := s.ClaimPost(ctx, "x", t0, time.Hour, rules)
+	p, err := s.ClaimPost(ctx, "x", t0, rules)
 	if err != nil || p.ID != cheap.ID {
 		t.Fatalf("claim of the cheaper post: %+v %v", p, err)
 	}
@@ -627,8 +628,8 @@ func testClaimBudget(t *testing.T, s store.Store) {
 	add("e", false)
 	tight := *budget
 	tight.Limit = 0.42
-	var lim *store.Limited
-	if _, err := s.ClaimPost(ctx, "x", t0, time.Hour, store.ClaimRules{Budget: &tight}); !errors.As(err, &lim) || !lim.Until.Equal(budget.Until) {
+	var lim *outbox.Limited
+	if _, err := s.ClaimPost(ctx, "x", t0, outbox.Limits{Budget: &tight, Lease: time.Hour}.Rules()); !errors.As(err, &lim) || !lim.Until.Equal(budget.Until) {
 		t.Errorf("claim with $0.415 of $0.42 spent: %v", err)
 	}
 }
@@ -659,7 +660,7 @@ func testErrors(t *testing.T, s store.Store) {
 	}
 	_, err := s.Post(ctx, 424242)
 	check("Post", err, news.ErrNotFound, "store: post 424242: not found")
-	_, err = s.Transition(ctx, 424242, []news.Status{news.StatusQueued}, news.StatusCanceled, "", "", t0, nil)
+	_, err = transition(s, ctx, 424242, []news.Status{news.StatusQueued}, news.StatusCanceled, "", "", t0, nil)
 	check("Transition of a missing post", err, news.ErrNotFound, "store: post 424242: not found")
 	_, err = s.Feed(ctx, 9999)
 	check("Feed", err, news.ErrNotFound, "store: feed 9999: not found")
@@ -671,10 +672,10 @@ func testErrors(t *testing.T, s store.Store) {
 	check("Article", err, news.ErrNotFound, "store: article 9999: not found")
 	_, err = s.ArticleByKey(ctx, "news.example/nope")
 	check("ArticleByKey", err, news.ErrNotFound, "store: article news.example/nope: not found")
-	_, err = s.ClaimPost(ctx, "mastodon", t0, time.Minute, store.ClaimRules{})
+	_, err = s.ClaimPost(ctx, "mastodon", t0, outbox.Limits{Lease: time.Minute}.Rules())
 	check("ClaimPost with none due", err, news.ErrNotFound, "store: claim post for mastodon: not found")
 
-	_, err = s.Transition(ctx, first.ID, []news.Status{news.StatusPending}, news.StatusQueued, "approved", "ana", t0, nil)
+	_, err = transition(s, ctx, first.ID, []news.Status{news.StatusPending}, news.StatusQueued, "approved", "ana", t0, nil)
 	check("Transition from another state", err, news.ErrConflict, fmt.Sprintf("store: post %d is queued: conflict", first.ID))
 	err = s.AddPost(ctx, second)
 	check("AddPost of a second post", err, news.ErrConflict,
@@ -798,4 +799,11 @@ func testSignInFailures(t *testing.T, s store.Store) {
 	if _, total, _ := s.SignInFailures(ctx, "", time.Time{}); total != 1 {
 		t.Errorf("%d failures kept, want the last one", total)
 	}
+}
+
+// transition moves a post as the outbox does: with the changes every move
+// to a state makes (a published post gets its time).
+func transition(s store.Store, ctx context.Context, id int64, from []news.Status, to news.Status, reason, actor string,
+	at time.Time, update func(*news.Post)) (*news.Post, error) {
+	return s.Transition(ctx, id, from, to, reason, actor, at, outbox.Settle(to, at, update))
 }
