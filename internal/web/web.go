@@ -58,6 +58,10 @@ type Options struct {
 	// MinInterval is the dispatcher's least time between two posts to one
 	// destination, for the queue's estimated times (zero: not known).
 	MinInterval time.Duration
+	// LinkHref, when set, says where the dashboard's link for a link in a
+	// post's text points. The demo sends its newsroom's address, whose name
+	// only herald resolves, to the newsroom it serves at /demo/site.
+	LinkHref func(url string) string
 }
 
 // Editor is what editors can do to posts and to the bot.
@@ -107,7 +111,9 @@ func New(o Options) *Server {
 		"stamp":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 		"iso":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"status": func(s news.Status) string { return string(s) },
-	}).Funcs(dashboardFuncs(o.Clock)).ParseFS(assets, "templates/*.html"))
+	}).Funcs(dashboardFuncs(o.Clock)).Funcs(template.FuncMap{
+		"linkify": func(text string) template.HTML { return linkifyHref(text, o.LinkHref) },
+	}).ParseFS(assets, "templates/*.html"))
 	static, _ := fs.Sub(assets, "static")
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
 	s.mux.HandleFunc("GET /healthz", s.healthz)
