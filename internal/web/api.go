@@ -167,7 +167,7 @@ func (s *Server) apiPreview(w http.ResponseWriter, r *http.Request) {
 func previewError(err error) string {
 	var fe *fetch.Error
 	if errors.As(err, &fe) {
-		return fe.Error()
+		return fetch.Describe(err)
 	}
 	return "could not read that page: " + err.Error()
 }
