@@ -2,11 +2,17 @@
 #
 #   docker build -t herald --build-arg VERSION=1.2.3 .
 #
+# It needs BuildKit for the RUN --mount below: the default builder of Docker
+# 23 and later, of podman and of buildah. With an older Docker, build with
+# DOCKER_BUILDKIT=1 docker build … (or docker buildx build …).
+#
 # The base images are build arguments so that the same file builds from
 # locally made images where no registry can be reached (.ci/container/test.sh
 # does that with podman). GO_IMAGE needs the Go toolchain, a shell and CA
 # certificates; RUNTIME_IMAGE needs nothing but a user 65532 ("nonroot").
-ARG GO_IMAGE=golang:1.26-bookworm
+# The defaults are fully qualified, so podman and other tools that refuse
+# short names find them without a registries.conf.
+ARG GO_IMAGE=docker.io/library/golang:1.26-bookworm
 ARG RUNTIME_IMAGE=gcr.io/distroless/static-debian12:nonroot
 
 FROM ${GO_IMAGE} AS build
