@@ -111,15 +111,15 @@ func TestVersion(t *testing.T) {
 	}}
 	want := "herald dev\ncommit: 5c8267e0d1c2b3a4f5e6d7c8b9a0f1e2d3c4b5a6 (2026-11-30T08:00:00Z), with local changes\ngo:     go1.26.1 " +
 		runtime.GOOS + "/" + runtime.GOARCH + "\n"
-	if got := formatVersion("dev", info, true); got != want {
+	if got := formatVersion("dev", "", info, true); got != want {
 		t.Errorf("formatVersion = %q, want %q", got, want)
 	}
 	info = &debug.BuildInfo{GoVersion: "go1.26.1", Main: debug.Module{Version: "v1.4.0"}}
-	if got := formatVersion("dev", info, true); !strings.HasPrefix(got, "herald 1.4.0\ncommit: unknown") {
+	if got := formatVersion("dev", "", info, true); !strings.HasPrefix(got, "herald 1.4.0\ncommit: unknown") {
 		t.Errorf("go install @v1.4.0: %q", got)
 	}
-	if got := formatVersion("1.5.0", info, true); !strings.HasPrefix(got, "herald 1.5.0\n") {
-		t.Errorf("stamped version: %q", got)
+	if got := formatVersion("1.5.0", "0123abc", info, true); !strings.HasPrefix(got, "herald 1.5.0\ncommit: 0123abc\n") {
+		t.Errorf("stamped version and commit: %q", got)
 	}
 }
 

@@ -28,8 +28,13 @@ import (
 	"github.com/heraldhq/herald/internal/config"
 )
 
-// version is stamped at build time with -ldflags "-X main.version=…".
-var version = "dev"
+// version is stamped at build time with -ldflags "-X main.version=…", and
+// commit, where the build has no git metadata (the container image), with
+// -X main.commit=….
+var (
+	version = "dev"
+	commit  = ""
+)
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

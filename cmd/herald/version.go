@@ -11,13 +11,16 @@ import (
 // binary was built from and the Go that built it.
 func versionText() string {
 	info, ok := debug.ReadBuildInfo()
-	return formatVersion(version, info, ok)
+	return formatVersion(version, commit, info, ok)
 }
 
-func formatVersion(stamped string, info *debug.BuildInfo, ok bool) string {
+func formatVersion(stamped, stampedCommit string, info *debug.BuildInfo, ok bool) string {
 	v := stamped
 	goVersion := runtime.Version()
 	commit := "unknown (built without version control information: from a module download, or with -buildvcs=false)"
+	if stampedCommit != "" {
+		commit = stampedCommit
+	}
 	if ok {
 		// go install …/cmd/herald@v1.2.3 records the module's version.
 		if v == "dev" && info.Main.Version != "" && info.Main.Version != "(devel)" {
