@@ -28,9 +28,11 @@ type command struct {
 	run        func(ctx context.Context, args, environ []string, stdout, stderr io.Writer) int
 }
 
-// The usage's groups, in order.
+// The usage's groups, in order; groupNone is not listed (help is named in
+// the usage's first lines).
 const (
-	groupRun = iota
+	groupNone = iota - 1
+	groupRun
 	groupPrepare
 	groupClient
 	groupProbe
@@ -161,7 +163,7 @@ Exit codes:
   1  it did not
   2  HERALD_LISTEN is not valid
 `},
-		{name: "help", args: "[COMMAND]", summary: "this list, or a command's help", group: groupProbe, run: runHelpCommand,
+		{name: "help", args: "[COMMAND]", summary: "this list, or a command's help", group: groupNone, run: runHelpCommand,
 			help: "Print the list of commands, or the help of one command (the same as herald COMMAND --help).\n\nExit codes:\n  0  printed\n  2  no such command\n"},
 	}
 }
@@ -198,7 +200,8 @@ func (c *command) helpText() string {
 func usage() string {
 	var b strings.Builder
 	b.WriteString("herald publishes a newsroom's new articles to its social accounts.\n\n")
-	b.WriteString("Usage: herald COMMAND [ARGUMENTS]   (herald COMMAND --help says more)\n")
+	b.WriteString("Usage: herald COMMAND [ARGUMENTS]\n")
+	b.WriteString("herald COMMAND --help, or herald help COMMAND, says what a command does, its flags and its exit codes.\n")
 	for g, title := range groupTitles {
 		fmt.Fprintf(&b, "\n%s\n", title)
 		for _, c := range commands {

@@ -16,15 +16,32 @@ func runConfigCommand(ctx context.Context, args, environ []string, stdout, stder
 	if !noArguments("config", args, stderr) {
 		return exitConfig
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "VARIABLE\tDEFAULT\tSET\tVALUE")
-	client := false
+	var daemon, client []config.Variable
 	for _, v := range config.Variables(environ) {
-		if v.Client && !client {
-			client = true
-			fmt.Fprintln(tw, "\t\t\t")
-			fmt.Fprintln(tw, "# read by herald post, queue, pause and resume:\t\t\t")
+		if v.Client {
+			client = append(client, v)
+		} else {
+			daemon = append(daemon, v)
 		}
+	}
+	printVariables(stdout, daemon)
+	fmt.Fprintln(stdout, "\nRead by herald post, queue, pause and resume, not by the daemon:")
+	printVariables(stdout, client)
+	fmt.Fprintln(stdout)
+	if _, err := config.Load(environ); err != nil {
+		fmt.Fprintf(stdout, "The configuration is not valid: %v\n", err)
+		return exitConfig
+	}
+	fmt.Fprintln(stdout, "The configuration is valid. (herald check also tries the database, X and the feeds.)")
+	return exitOK
+}
+
+// printVariables prints a table of variables: name, default, whether it is
+// set, value.
+func printVariables(w io.Writer, vars []config.Variable) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "VARIABLE\tDEFAULT\tSET\tVALUE")
+	for _, v := range vars {
 		set, value := "no", v.Value
 		switch {
 		case v.Unknown:
@@ -45,11 +62,4 @@ func runConfigCommand(ctx context.Context, args, environ []string, stdout, stder
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", v.Name, def, set, value)
 	}
 	tw.Flush()
-	fmt.Fprintln(stdout)
-	if _, err := config.Load(environ); err != nil {
-		fmt.Fprintf(stdout, "The configuration is not valid: %v\n", err)
-		return exitConfig
-	}
-	fmt.Fprintln(stdout, "The configuration is valid. (herald check also tries the database, X and the feeds.)")
-	return exitOK
 }

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Variable is one setting as `herald config` shows it. The list comes from
@@ -53,7 +54,11 @@ func Variables(environ []string) []Variable {
 		if name == "" {
 			continue
 		}
-		out = append(out, describe(Variable{Name: name, Default: f.Tag.Get("envDefault"), Secret: f.Tag.Get("secret") == "true"}, envs))
+		def, ok := f.Tag.Lookup("envDefault")
+		if !ok {
+			def = zeroDefault(f.Type)
+		}
+		out = append(out, describe(Variable{Name: name, Default: def, Secret: f.Tag.Get("secret") == "true"}, envs))
 	}
 	for _, v := range clientVariables {
 		out = append(out, describe(v, envs))
@@ -106,4 +111,19 @@ func safeValue(s string) string {
 		return u.Redacted()
 	}
 	return s
+}
+
+// zeroDefault is what an unset variable of type t means, when its field has
+// no envDefault: false, or 0; nothing for the rest.
+func zeroDefault(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Bool:
+		return "false"
+	case reflect.Int, reflect.Int64, reflect.Float64:
+		if t == reflect.TypeFor[time.Duration]() {
+			return "0s"
+		}
+		return "0"
+	}
+	return ""
 }
