@@ -79,8 +79,14 @@ file, removed on exit.
 The dashboard listens on 127.0.0.1:8080, reachable from this machine only,
 because in the demo anyone who reaches it can act. HERALD_LISTEN chooses
 another address (HERALD_LISTEN=127.0.0.1:8081, or :8080 for every interface).
-The other HERALD_* variables do not apply, except HERALD_EDITOR_TOKENS (to make
-editors sign in), HERALD_X_TEMPLATE, HERALD_HASHTAGS and the log settings.
+The demo sets its own database, feed, polling, spacing, first-run rule and
+daily cap, and posts to the local timeline only; the other HERALD_* variables
+apply as in herald run (HERALD_EDITOR_TOKENS makes editors sign in; an
+editor's URL on a private address is refused unless HERALD_ALLOW_PRIVATE_URLS).
+
+The newsroom's links read http://valley-courier.example.com:PORT/..., a name
+herald resolves to itself without DNS, so that X would count them as links;
+browsers find the newsroom at /demo/site/ on the dashboard's address.
 
 Exit codes:
   0  stopped by SIGTERM or Ctrl-C
