@@ -1,12 +1,18 @@
 # herald's container image: one static binary on a minimal, non-root base.
 #
-#   docker build -t herald --build-arg VERSION=1.2.3 .
+#   docker build -t herald --build-arg VERSION=1.2.3 --build-arg COMMIT=$(git rev-parse HEAD) .
+#
+# It needs BuildKit for the RUN --mount below: the default builder of Docker
+# 23 and later, of podman and of buildah. With an older Docker, build with
+# DOCKER_BUILDKIT=1 docker build … (or docker buildx build …).
 #
 # The base images are build arguments so that the same file builds from
 # locally made images where no registry can be reached (.ci/container/test.sh
 # does that with podman). GO_IMAGE needs the Go toolchain, a shell and CA
 # certificates; RUNTIME_IMAGE needs nothing but a user 65532 ("nonroot").
-ARG GO_IMAGE=golang:1.26-bookworm
+# The defaults are fully qualified, so podman and other tools that refuse
+# short names find them without a registries.conf.
+ARG GO_IMAGE=docker.io/library/golang:1.26-bookworm
 ARG RUNTIME_IMAGE=gcr.io/distroless/static-debian12:nonroot
 
 FROM ${GO_IMAGE} AS build
@@ -19,13 +25,15 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 ARG VERSION=dev
+# The commit, for herald version: .git stays out of the build context.
+ARG COMMIT=
 # -tags timetzdata embeds the time-zone database in the binary, so the
 # runtime image needs no /usr/share/zoneinfo. The cache mount keeps Go's
 # build cache between builds without putting it into a layer (BuildKit, the
 # default builder since Docker 23, and buildah/podman).
 RUN --mount=type=cache,target=/cache/go-build \
     go build -trimpath -tags timetzdata \
-      -ldflags "-s -w -X main.version=${VERSION}" \
+      -ldflags "-s -w -X main.version=${VERSION} -X main.commit=${COMMIT}" \
       -o /out/herald ./cmd/herald \
  && /out/herald version \
  && mkdir -p /out/data

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -111,36 +113,46 @@ type clientPost struct {
 	LastError   string `json:"last_error"`
 }
 
+// clientCommand is the run function of a client command.
+func clientCommand(name string) func(ctx context.Context, args, environ []string, stdout, stderr io.Writer) int {
+	return func(ctx context.Context, args, environ []string, stdout, stderr io.Writer) int {
+		return runClient(ctx, name, args, environ, stdout, stderr)
+	}
+}
+
 // runClient runs one client command and returns its exit code.
-func runClient(ctx context.Context, args, environ []string, stdout, stderr io.Writer) int {
+func runClient(ctx context.Context, name string, args, environ []string, stdout, stderr io.Writer) int {
 	c, err := newClient(environ, stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "herald: %v\n", err)
 		return exitConfig
 	}
-	name := args[0]
 	err = func() error {
 		switch name {
 		case "post":
-			return c.post(ctx, args[1:], stderr)
+			return c.post(ctx, args, stderr)
 		case "queue":
-			if len(args) > 1 {
+			if len(args) > 0 {
 				return usageError("usage: herald queue")
 			}
 			return c.queue(ctx)
-		case "pause", "resume":
-			if len(args) > 1 {
-				return usageError("usage: herald " + name)
+		case "pause":
+			if len(args) > 0 {
+				return usageError("usage: herald pause")
 			}
-			if err := c.do(ctx, http.MethodPost, "/api/v1/"+name, nil, nil); err != nil {
+			if err := c.do(ctx, http.MethodPost, "/api/v1/pause", nil, nil); err != nil {
 				return err
 			}
-			if name == "pause" {
-				fmt.Fprintln(c.stdout, "Automatic posting is paused for every destination; herald resume restarts it.")
-			} else {
-				fmt.Fprintln(c.stdout, "Posting resumed.")
-			}
+			fmt.Fprintln(c.stdout, "Posting is paused for every destination, automatic and by hand; herald resume restarts it.")
 			return nil
+		case "resume":
+			switch len(args) {
+			case 0:
+				return c.resumeAll(ctx)
+			case 1:
+				return c.resumeDestination(ctx, args[0])
+			}
+			return usageError("usage: herald resume [DESTINATION]")
 		}
 		return usageError("unknown command " + name)
 	}()
@@ -162,6 +174,67 @@ func runClient(ctx context.Context, args, environ []string, stdout, stderr io.Wr
 	return exitFail
 }
 
+// clientStatus is what herald resume reads of GET /api/v1/status.
+type clientStatus struct {
+	Paused       bool `json:"paused"`
+	Destinations []struct {
+		Name        string `json:"name"`
+		Paused      bool   `json:"paused"`
+		PauseReason string `json:"pause_reason"`
+	} `json:"destinations"`
+}
+
+// resumeAll lifts herald pause and every destination's own pause: after
+// herald resume, nothing is paused.
+func (c *client) resumeAll(ctx context.Context) error {
+	var st clientStatus
+	if err := c.do(ctx, http.MethodGet, "/api/v1/status", nil, &st); err != nil {
+		return err
+	}
+	if err := c.do(ctx, http.MethodPost, "/api/v1/resume", nil, nil); err != nil {
+		return err
+	}
+	resumed := 0
+	if st.Paused {
+		fmt.Fprintln(c.stdout, "Posting resumed: the pause of every destination is lifted.")
+		resumed++
+	}
+	for _, d := range st.Destinations {
+		if !d.Paused {
+			continue
+		}
+		if err := c.do(ctx, http.MethodPost, "/api/v1/destinations/"+url.PathEscape(d.Name)+"/resume", nil, nil); err != nil {
+			return fmt.Errorf("%s: %w", d.Name, err)
+		}
+		fmt.Fprintf(c.stdout, "Posting to %s resumed; it was paused: %s\n", d.Name, d.PauseReason)
+		resumed++
+	}
+	if resumed == 0 {
+		fmt.Fprintln(c.stdout, "Nothing was paused: herald is posting.")
+	}
+	return nil
+}
+
+// resumeDestination lifts one destination's pause and any rate-limit wait.
+func (c *client) resumeDestination(ctx context.Context, name string) error {
+	if strings.HasPrefix(name, "-") {
+		return usageError("usage: herald resume [DESTINATION]")
+	}
+	if err := c.do(ctx, http.MethodPost, "/api/v1/destinations/"+url.PathEscape(name)+"/resume", nil, nil); err != nil {
+		var ae *apiError
+		if errors.As(err, &ae) && ae.status == http.StatusNotFound {
+			return fmt.Errorf("herald has no destination %q: %w", name, err)
+		}
+		return err
+	}
+	fmt.Fprintf(c.stdout, "Posting to %s resumed.\n", name)
+	var st clientStatus
+	if err := c.do(ctx, http.MethodGet, "/api/v1/status", nil, &st); err == nil && st.Paused {
+		fmt.Fprintln(c.stdout, "Posting is still paused for every destination (herald pause); herald resume with no argument lifts that too.")
+	}
+	return nil
+}
+
 type usageError string
 
 func (u usageError) Error() string { return string(u) }
@@ -172,7 +245,7 @@ func (c *client) post(ctx context.Context, args []string, stderr io.Writer) erro
 	text := fs.String("text", "", "the post's text (instead of herald's own, or alone for a post without a URL)")
 	at := fs.String("at", "", "when to post, RFC 3339 (2026-11-25T18:30:00Z); default now")
 	// Flags may come before or after the URL.
-	var url string
+	var target string
 	rest := args
 	for len(rest) > 0 {
 		if err := fs.Parse(rest); err != nil {
@@ -180,17 +253,17 @@ func (c *client) post(ctx context.Context, args []string, stderr io.Writer) erro
 		}
 		rest = fs.Args()
 		if len(rest) > 0 {
-			if url != "" {
+			if target != "" {
 				return usageError("usage: herald post [URL] [--text TEXT] [--at TIME]: one URL at a time")
 			}
-			url, rest = rest[0], rest[1:]
+			target, rest = rest[0], rest[1:]
 		}
 	}
-	if url == "" && *text == "" {
+	if target == "" && *text == "" {
 		return usageError("usage: herald post URL [--text TEXT] [--at TIME], or herald post --text TEXT")
 	}
 	var out struct{ Post clientPost }
-	if err := c.do(ctx, http.MethodPost, "/api/v1/posts", map[string]string{"url": url, "text": *text, "at": *at}, &out); err != nil {
+	if err := c.do(ctx, http.MethodPost, "/api/v1/posts", map[string]string{"url": target, "text": *text, "at": *at}, &out); err != nil {
 		return err
 	}
 	p := out.Post

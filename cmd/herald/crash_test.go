@@ -157,11 +157,3 @@ func TestCrashMidPublish(t *testing.T) {
 		t.Errorf("herald did not exit within 10s of SIGTERM")
 	}
 }
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if binPath != "" {
-		os.RemoveAll(filepath.Dir(binPath))
-	}
-	os.Exit(code)
-}

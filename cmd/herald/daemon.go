@@ -44,6 +44,11 @@ type daemonOptions struct {
 	openEditing bool
 	// ready, when set, receives the dashboard's address once it serves.
 	ready func(addr string)
+	// hosts are host:port pairs the fetcher dials at a fixed address, past
+	// DNS and the private-address guard (fetch.Options.Hosts).
+	hosts map[string]string
+	// linkHref maps links in posts to where the dashboard points them.
+	linkHref func(string) string
 }
 
 // runDaemon runs herald until ctx ends, then shuts down in order: stop
@@ -53,15 +58,22 @@ func runDaemon(ctx context.Context, cfg *config.Config, log *slog.Logger, o daem
 	if err != nil {
 		return err
 	}
+	ln := o.listener
+	if ln == nil {
+		if ln, err = net.Listen("tcp", cfg.Listen); err != nil {
+			return &config.Error{Var: "HERALD_LISTEN", Msg: err.Error()}
+		}
+	}
+	defer ln.Close() // in case of an early return; Serve closes it too
 	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 
-	fetcher := fetch.New(fetch.Options{Version: version, AllowPrivate: cfg.AllowPrivateURLs})
+	fetcher := fetch.New(fetch.Options{Version: version, AllowPrivate: cfg.AllowPrivateURLs, Hosts: o.hosts})
 	defer fetcher.CloseIdleConnections()
-	pubs, targets, err := destinations(cfg, log, o.local)
+	pubs, targets, err := destinations(cfg, log, o.local, loopbackURL(ln.Addr()))
 	if err != nil {
 		return err
 	}
@@ -120,15 +132,10 @@ func runDaemon(ctx context.Context, cfg *config.Config, log *slog.Logger, o daem
 		FromURL:     ing.Write,
 		Editor:      disp,
 		OpenEditing: o.openEditing,
+		LinkHref:    o.linkHref,
 	})
 	if o.mount != nil {
 		o.mount(srv)
-	}
-	ln := o.listener
-	if ln == nil {
-		if ln, err = net.Listen("tcp", cfg.Listen); err != nil {
-			return &config.Error{Var: "HERALD_LISTEN", Msg: err.Error()}
-		}
 	}
 	httpSrv := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	serveErr := make(chan error, 1)
@@ -145,6 +152,7 @@ func runDaemon(ctx context.Context, cfg *config.Config, log *slog.Logger, o daem
 	wg.Go(func() { poller.Run(work) })
 	wg.Go(func() { disp.Run(work) })
 	wg.Go(func() { reloadOnHangup(work, cfg, poller, log) })
+	wg.Go(func() { proveDestinations(work, disp, pubs, log) })
 
 	select {
 	case <-ctx.Done():
@@ -277,8 +285,9 @@ func writer(cfg *config.Config) (func(a *news.Article) (string, error), error) {
 }
 
 // destinations builds the publishers and how to write for each: X when its
-// credentials are set, the local timeline otherwise.
-func destinations(cfg *config.Config, log *slog.Logger, forceLocal bool) ([]outbox.Publisher, []ingest.Target, error) {
+// credentials are set, the local timeline otherwise, its posts shown on the
+// dashboard at dashboard.
+func destinations(cfg *config.Config, log *slog.Logger, forceLocal bool, dashboard string) ([]outbox.Publisher, []ingest.Target, error) {
 	write, err := writer(cfg)
 	if err != nil {
 		return nil, nil, err
@@ -298,7 +307,7 @@ func destinations(cfg *config.Config, log *slog.Logger, forceLocal bool) ([]outb
 		if !forceLocal {
 			log.Info("no X credentials (HERALD_X_CONSUMER_KEY, HERALD_X_CONSUMER_SECRET, HERALD_X_ACCESS_TOKEN, HERALD_X_ACCESS_SECRET): posts go to the local timeline")
 		}
-		pub = local.New("local")
+		pub = local.NewAt("local", dashboard)
 	}
 	return []outbox.Publisher{pub}, []ingest.Target{{Name: pub.Name(), Compose: write}}, nil
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -243,33 +244,90 @@ func endToEnd(t *testing.T, api, database string) {
 	}
 }
 
-// TestWrongCredentials: X refuses the signature; the post stays in the
-// outbox, the destination is paused, and nothing is retried in a loop.
+// TestWrongCredentials: X refuses the credentials at start, so the
+// destination is paused before any post is tried; a new article waits in
+// the outbox, and nothing is retried in a loop. A restart with the same
+// keys says in one warning that x is paused, why, and how to resume it;
+// herald resume lifts that pause (and X refuses again). A restart with the
+// right keys lifts the pause by itself and the article is posted.
 func TestWrongCredentials(t *testing.T) {
 	room := newNewsroom(t)
 	fx, xsrv := fakeX(t)
-	h := startHerald(t, []string{
-		"HERALD_FEEDS=" + room.srv.URL + "/feed",
-		"HERALD_DATABASE=" + filepath.Join(t.TempDir(), "herald.db"),
-		"HERALD_POLL_INTERVAL=1s", "HERALD_LISTEN=127.0.0.1:0", "HERALD_MIN_POST_INTERVAL=0s",
-		"HERALD_X_API_URL=" + xsrv.URL,
-		"HERALD_X_CONSUMER_KEY=" + ck, "HERALD_X_CONSUMER_SECRET=wrong-secret",
-		"HERALD_X_ACCESS_TOKEN=" + at, "HERALD_X_ACCESS_SECRET=" + as,
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	const token = "editor-token-for-tests-0123"
+	database := filepath.Join(t.TempDir(), "herald.db")
+	env := func(secret string) []string {
+		return []string{
+			"HERALD_FEEDS=" + room.srv.URL + "/feed",
+			"HERALD_DATABASE=" + database,
+			"HERALD_POLL_INTERVAL=1s", "HERALD_LISTEN=" + addr, "HERALD_MIN_POST_INTERVAL=0s",
+			"HERALD_EDITOR_TOKENS=ana:" + token,
+			"HERALD_X_API_URL=" + xsrv.URL,
+			"HERALD_X_CONSUMER_KEY=" + ck, "HERALD_X_CONSUMER_SECRET=" + secret,
+			"HERALD_X_ACCESS_TOKEN=" + at, "HERALD_X_ACCESS_SECRET=" + as,
+		}
+	}
+	h := startHerald(t, env("wrong-secret"))
+	waitFor(t, "the pause at start", 15*time.Second, func() bool {
+		return strings.Contains(h.log.String(), "the platform refused the credentials at start: destination paused")
 	})
 	waitFor(t, "first fetch", 15*time.Second, func() bool { return room.requests.Load() >= 1 })
 	room.add("a", "Story A", time.Now())
-	room.add("b", "Story B", time.Now())
-	waitFor(t, "a call to X", 15*time.Second, func() bool { return fx.Calls() >= 1 })
 	seen := room.requests.Load()
 	waitFor(t, "three more fetches", 15*time.Second, func() bool { return room.requests.Load() >= seen+3 })
-	if n := fx.Calls(); n != 1 {
-		t.Errorf("%d calls with wrong credentials, want 1", n)
+	if n := fx.Calls(); n != 0 {
+		t.Errorf("%d posts tried with credentials X refused at start, want 0", n)
 	}
+	if log := h.log.String(); strings.Contains(log, "wrong-secret") {
+		t.Errorf("the log shows the secret:\n%s", log)
+	}
+	h.stop(t)
+
+	// Restarted with the same keys: the pause is announced.
+	h = startHerald(t, env("wrong-secret"))
+	waitFor(t, "the pause announced", 15*time.Second, func() bool {
+		return strings.Contains(h.log.String(), "destination paused: nothing is posted to it until it is resumed")
+	})
+	var warning []string
+	for _, line := range strings.Split(h.log.String(), "\n") {
+		if strings.Contains(line, "level=WARN") && strings.Contains(line, "destination=x") {
+			warning = append(warning, line)
+		}
+	}
+	if len(warning) != 1 || !strings.Contains(warning[0], `reason="X rejected the credentials (401)`) ||
+		!strings.Contains(warning[0], `resume="herald resume x"`) {
+		t.Errorf("want one warning naming x, the reason and herald resume x; got %q", warning)
+	}
+	// herald resume resumes the destination, not only herald pause.
+	client := []string{"HERALD_API_URL=http://" + addr, "HERALD_API_TOKEN=" + token}
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"resume"}, client, &out, &errb); code != 0 ||
+		!strings.Contains(out.String(), "Posting to x resumed; it was paused: X rejected the credentials (401)") {
+		t.Errorf("herald resume: exit %d, %q %q", code, out.String(), errb.String())
+	}
+	waitFor(t, "the post tried, and refused", 15*time.Second, func() bool { return fx.Calls() == 1 })
+	waitFor(t, "x paused again", 15*time.Second, func() bool {
+		return strings.Contains(h.log.String(), "destination paused until an editor resumes it")
+	})
+	h.stop(t)
 	if len(fx.Posts()) != 0 {
-		t.Error("a post was accepted with a wrong signature")
+		t.Fatal("a post was accepted with a wrong signature")
 	}
-	if log := h.log.String(); !strings.Contains(log, "destination paused") || strings.Contains(log, "wrong-secret") {
-		t.Errorf("log should say the destination paused and never show the secret:\n%s", log)
+
+	// Restarted with the right keys: the pause is lifted, the article posted.
+	h = startHerald(t, env(cs))
+	waitFor(t, "the article on X", 15*time.Second, func() bool { return len(fx.Posts()) == 1 })
+	if log := h.log.String(); !strings.Contains(log, "the credentials work now: the pause is lifted and posting resumes") ||
+		strings.Contains(log, "destination paused: nothing is posted") {
+		t.Errorf("the log should say the pause was lifted, and not announce it:\n%s", log)
+	}
+	if p := fx.Posts()[0]; !strings.Contains(p.Text, "Story A") {
+		t.Errorf("posted %q", p.Text)
 	}
 }
 
@@ -366,20 +424,6 @@ func TestConfigErrors(t *testing.T) {
 	}
 }
 
-func TestUsage(t *testing.T) {
-	var out, errb bytes.Buffer
-	if code := run(context.Background(), nil, nil, &out, &errb); code != 2 || !strings.Contains(errb.String(), "Usage:") {
-		t.Errorf("no command: exit %d, %q", code, errb.String())
-	}
-	if code := run(context.Background(), []string{"fly"}, nil, &out, &errb); code != 2 {
-		t.Errorf("unknown command: exit %d", code)
-	}
-	out.Reset()
-	if code := run(context.Background(), []string{"version"}, nil, &out, &errb); code != 0 || !strings.HasPrefix(out.String(), "herald ") {
-		t.Errorf("version: exit %d, %q", code, out.String())
-	}
-}
-
 func TestHealthcheck(t *testing.T) {
 	ok := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/healthz" {
@@ -452,7 +496,7 @@ func TestCheck(t *testing.T) {
 	if code := run(context.Background(), []string{"check"}, env(cs, room.srv.URL+"/feed"), &out, &errb); code != 0 {
 		t.Errorf("good setup: exit %d\n%s%s", code, out.String(), errb.String())
 	}
-	for _, want := range []string{"ok   configuration", "ok   database", "ok   X (v2): the credentials belong to @valleycourier", `ok   feed ` + room.srv.URL + `/feed: "Valley Courier", 1 entries`} {
+	for _, want := range []string{"ok   configuration", "ok   database", "ok   X (v2): the credentials belong to @valleycourier", `ok   feed ` + room.srv.URL + `/feed: "Valley Courier", 1 entry`} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("check output lacks %q:\n%s", want, out.String())
 		}

@@ -1,50 +1,40 @@
 // Command herald watches a news site's feeds and posts each new article to
 // the outlet's social accounts.
 //
-//	herald run      the daemon (configuration from HERALD_* variables)
-//	herald demo     the whole pipeline with no setup: a demo newsroom, the
-//	                local timeline and the dashboard
+//	herald run          the daemon (configuration from HERALD_* variables)
+//	herald demo         the whole pipeline with no setup: a demo newsroom, the
+//	                    local timeline and the dashboard
+//	herald config       every variable, its default and whether it is set
+//	herald check        prove a configuration before deploying it
 //	herald preview URL  print the post herald would write for an article
+//	herald version      the version, the commit and the Go version
 //	herald post, queue, pause, resume  act on a running herald over its API
-//	herald check    prove a configuration before deploying it
 //	herald healthcheck  exit 0 when the herald on HERALD_LISTEN is alive
-//	herald version  print the version
+//
+// Every command takes -h or --help.
 package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"os/signal"
+	"slices"
+	"strings"
 	"syscall"
 
 	"github.com/heraldhq/herald/internal/config"
 )
 
-// version is stamped at build time with -ldflags "-X main.version=…".
-var version = "dev"
-
-const usage = `herald publishes a newsroom's new articles to its social accounts.
-
-Usage:
-  herald run        watch the feeds and post (configured with HERALD_* variables)
-  herald demo       run a demo newsroom with the dashboard, no setup needed
-  herald preview URL  print the post herald would write for an article, with its length
-
-Talking to a running herald (HERALD_API_URL, HERALD_API_TOKEN):
-  herald post URL [--text TEXT] [--at TIME]   queue a post (or: herald post --text TEXT)
-  herald queue      list what is waiting to be posted
-  herald pause      pause posting to every destination
-  herald resume     resume posting
-  herald check      check the configuration, the database, X's credentials and every feed
-  herald healthcheck  exit 0 if the herald on HERALD_LISTEN answers /healthz, else 1
-  herald version    print the version
-
-Configuration: see config/example.env.
-`
+// version is stamped at build time with -ldflags "-X main.version=…", and
+// commit, where the build has no git metadata (the container image), with
+// -X main.commit=….
+var (
+	version = "dev"
+	commit  = ""
+)
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -64,76 +54,66 @@ const (
 // environment and signals.
 func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stderr, usage())
 		return exitConfig
 	}
-	switch args[0] {
-	case "version", "--version", "-v":
-		fmt.Fprintf(stdout, "herald %s\n", version)
-		return exitOK
-	case "help", "--help", "-h":
-		fmt.Fprint(stdout, usage)
-		return exitOK
-	case "post", "queue", "pause", "resume":
-		return runClient(ctx, args, environ, stdout, stderr)
-	case "run", "demo", "healthcheck", "preview", "check":
-	default:
-		fmt.Fprintf(stderr, "herald: unknown command %q\n\n%s", args[0], usage)
+	name := args[0]
+	switch name {
+	case "--version", "-version", "-v":
+		name = "version"
+	case "--help", "-help", "-h":
+		name = "help"
+	}
+	cmd := commandNamed(name)
+	if cmd == nil {
+		fmt.Fprintf(stderr, "herald: unknown command %q\n\n%s", args[0], usage())
 		return exitConfig
 	}
-	if args[0] == "preview" {
-		if len(args) != 2 {
-			fmt.Fprintln(stderr, "usage: herald preview URL")
-			return exitConfig
+	if wantsHelp(args[1:], cmd.valueFlags) {
+		fmt.Fprint(stdout, cmd.helpText())
+		return exitOK
+	}
+	return cmd.run(ctx, args[1:], environ, stdout, stderr)
+}
+
+// wantsHelp reports whether the arguments ask for help: -h, -help or
+// --help anywhere before "--", except as the value of a flag that takes one
+// (herald post --text -h posts "-h").
+func wantsHelp(args, valueFlags []string) bool {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			return false
+		case a == "-h" || a == "-help" || a == "--help":
+			return true
+		case strings.HasPrefix(a, "-") && !strings.Contains(a, "="):
+			if slices.Contains(valueFlags, strings.TrimLeft(a, "-")) {
+				i++ // skip the flag's value
+			}
 		}
-	} else if len(args) > 1 {
-		fmt.Fprintf(stderr, "herald %s: unexpected argument %q\n", args[0], args[1])
-		return exitConfig
 	}
+	return false
+}
+
+// loadConfig reads the configuration for a command, or says on stderr what
+// is wrong with it.
+func loadConfig(environ []string, stderr io.Writer) (*config.Config, bool) {
 	cfg, err := config.Load(environ)
 	if err != nil {
-		if args[0] == "check" {
-			fmt.Fprintf(stdout, "FAIL configuration: %v\n", err)
-		}
 		fmt.Fprintf(stderr, "herald: %v\n", err)
-		return exitConfig
+		return nil, false
 	}
-	if args[0] == "healthcheck" {
-		if err := healthcheck(ctx, cfg.Listen, stdout); err != nil {
-			fmt.Fprintf(stderr, "herald healthcheck: %v\n", err)
-			return exitFail
-		}
-		return exitOK
+	return cfg, true
+}
+
+// noArguments refuses arguments to a command that takes none.
+func noArguments(name string, args []string, stderr io.Writer) bool {
+	if len(args) > 0 {
+		fmt.Fprintf(stderr, "herald %s: unexpected argument %q (herald %s --help says what it takes)\n", name, args[0], name)
+		return false
 	}
-	if args[0] == "check" {
-		if !check(ctx, cfg, stdout) {
-			return exitFail
-		}
-		return exitOK
-	}
-	if args[0] == "preview" {
-		if err := preview(ctx, cfg, args[1], stdout); err != nil {
-			fmt.Fprintf(stderr, "herald preview: %v\n", err)
-			return exitFail
-		}
-		return exitOK
-	}
-	log := newLogger(cfg, stderr)
-	if args[0] == "demo" {
-		err = runDemo(ctx, cfg, log, stdout)
-	} else {
-		err = runDaemon(ctx, cfg, log, daemonOptions{})
-	}
-	if err != nil {
-		var ce *config.Error
-		if errors.As(err, &ce) {
-			fmt.Fprintf(stderr, "herald: %v\n", err)
-			return exitConfig
-		}
-		log.Error("herald stopped", "err", err)
-		return exitFail
-	}
-	return exitOK
+	return true
 }
 
 func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {

@@ -2,19 +2,29 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 
 	"github.com/heraldhq/herald/internal/config"
 	"github.com/heraldhq/herald/internal/fetch"
 	"github.com/heraldhq/herald/internal/ingest"
+	"github.com/heraldhq/herald/internal/store"
 	"github.com/heraldhq/herald/internal/xtext"
 )
 
 // preview prints the post herald would write for an article URL, and its
-// weighted length as X counts it. Nothing is stored or posted.
-func preview(ctx context.Context, cfg *config.Config, rawURL string, stdout io.Writer) error {
+// weighted length as X counts it. Nothing is posted.
+//
+// It shows what would go out: an article the database has already recorded
+// from a feed is written from the recorded title and summary (the feed's
+// own), as herald's post for it was, not from the page, whose og:description
+// often says something else. Only an article herald has not seen is read from
+// its page. The database is read only when it exists: preview never creates
+// one.
+func preview(ctx context.Context, cfg *config.Config, rawURL string, stdout, stderr io.Writer) error {
 	write, err := writer(cfg)
 	if err != nil {
 		return err
@@ -24,9 +34,17 @@ func preview(ctx context.Context, cfg *config.Config, rawURL string, stdout io.W
 		Targets: []ingest.Target{{Name: "x", Compose: write}},
 		Log:     slog.New(slog.DiscardHandler),
 	}
-	_, text, err := in.Write(ctx, rawURL)
+	st, err := openExistingStore(ctx, cfg)
+	switch {
+	case err != nil:
+		fmt.Fprintf(stderr, "herald preview: the database %s was not read (%v); writing from the page\n", redactURL(cfg.Database), err)
+	case st != nil:
+		defer st.Close()
+		in.Store = st
+	}
+	a, text, err := in.Write(ctx, rawURL)
 	if err != nil {
-		return err
+		return previewError(err)
 	}
 	res := xtext.Parse(text)
 	fmt.Fprintf(stdout, "%s\n\n--\nweighted length: %d/%d", text, res.WeightedLength, xtext.MaxWeightedLength)
@@ -34,5 +52,32 @@ func preview(ctx context.Context, cfg *config.Config, rawURL string, stdout io.W
 		fmt.Fprint(stdout, " (X would refuse it)")
 	}
 	fmt.Fprintln(stdout)
+	if a.ID != 0 {
+		fmt.Fprintf(stdout, "written from: the article as herald recorded it from its feed (in %s)\n", redactURL(cfg.Database))
+	} else {
+		fmt.Fprintln(stdout, "written from: the article's page (herald has not recorded it from a feed)")
+	}
 	return nil
+}
+
+// previewError says why an article could not be read, in plain words when
+// the fetcher failed.
+func previewError(err error) error {
+	var fe *fetch.Error
+	if errors.As(err, &fe) {
+		return fmt.Errorf("%s: %s", fe.URL, fetch.Describe(err))
+	}
+	return err
+}
+
+// openExistingStore opens the database HERALD_DATABASE names if it exists:
+// a PostgreSQL database, or a SQLite file already there. It returns nil,
+// nil when there is none.
+func openExistingStore(ctx context.Context, cfg *config.Config) (store.Store, error) {
+	if !cfg.Postgres() {
+		if _, err := os.Stat(cfg.Database); err != nil {
+			return nil, nil
+		}
+	}
+	return openStore(ctx, cfg)
 }

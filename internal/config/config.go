@@ -246,7 +246,7 @@ func checkUnknown(envs map[string]string, vars map[string]varInfo) error {
 		return nil
 	}
 	sort.Strings(unknown)
-	return &Error{Var: unknown[0], Msg: "unknown variable (see config/example.env for the names herald reads)"}
+	return &Error{Var: unknown[0], Msg: "unknown variable (herald config lists the names herald reads; config/example.env explains them)"}
 }
 
 // readSecretFiles puts the contents of NAME_FILE into NAME for every secret,

@@ -12,6 +12,7 @@
 package demo
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strconv"
@@ -215,8 +216,25 @@ func cutLast(s, sep string) (before, after string, found bool) {
 	return s, "", false
 }
 
+// HandlerAt serves the site like Handler, but with the links of each
+// response under base(r), with no trailing slash, instead of BaseURL: herald
+// demo shows the newsroom to browsers on the dashboard's own address while
+// herald reads it under the newsroom's name. An article's canonical address
+// (link rel=canonical, og:url) stays under BaseURL, so that a page read at
+// the other address names the article herald knows.
+func (n *Newsroom) HandlerAt(base func(r *http.Request) string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.handler.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), baseKey{}, strings.TrimRight(base(r), "/"))))
+	})
+}
+
+type baseKey struct{}
+
 // baseFor is the site URL for links in a response.
 func (n *Newsroom) baseFor(r *http.Request) string {
+	if b, ok := r.Context().Value(baseKey{}).(string); ok {
+		return b
+	}
 	if n.base != "" {
 		return n.base
 	}

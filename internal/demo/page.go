@@ -23,21 +23,23 @@ const (
 )
 
 type articleData struct {
-	Base     string
-	Story    Story
-	ImageID  int
-	Locale   string // og:locale
-	By       string
-	Date     string // as the page shows it
-	ISO      string // RFC 3339
-	Section  string
-	Breaking bool
-	First    string   // the first body paragraph, before the Related box
-	Rest     []string // the others, after it
-	Related  []Story
-	MostRead []Story
-	JSONLD   template.JS
-	Year     int
+	Base  string
+	Story Story
+	// Canonical is the article's own address, under BaseURL when it is set.
+	Canonical string
+	ImageID   int
+	Locale    string // og:locale
+	By        string
+	Date      string // as the page shows it
+	ISO       string // RFC 3339
+	Section   string
+	Breaking  bool
+	First     string   // the first body paragraph, before the Related box
+	Rest      []string // the others, after it
+	Related   []Story
+	MostRead  []Story
+	JSONLD    template.JS
+	Year      int
 }
 
 type homeData struct {
@@ -47,17 +49,22 @@ type homeData struct {
 }
 
 func (n *Newsroom) articleData(s Story, k, count int, base string) articleData {
+	canonical := s.URL
+	if n.base != "" && base != n.base {
+		canonical = n.story(k, n.base).URL
+	}
 	d := articleData{
-		Base:     base,
-		Story:    s,
-		ImageID:  s.ID + 1,
-		Locale:   strings.ReplaceAll(s.Language, "-", "_"),
-		By:       byWord(s.Language),
-		Date:     s.Published.Format("January 2, 2006 at 3:04 pm"),
-		ISO:      s.Published.Format("2006-01-02T15:04:05-07:00"),
-		Section:  s.Categories[0],
-		Breaking: slices.Contains(s.Categories, "Breaking"),
-		Year:     n.clock().Year(),
+		Base:      base,
+		Story:     s,
+		Canonical: canonical,
+		ImageID:   s.ID + 1,
+		Locale:    strings.ReplaceAll(s.Language, "-", "_"),
+		By:        byWord(s.Language),
+		Date:      s.Published.Format("January 2, 2006 at 3:04 pm"),
+		ISO:       s.Published.Format("2006-01-02T15:04:05-07:00"),
+		Section:   s.Categories[0],
+		Breaking:  slices.Contains(s.Categories, "Breaking"),
+		Year:      n.clock().Year(),
 	}
 	if d.Locale == "es" {
 		d.Locale = "es_ES"

@@ -262,14 +262,34 @@ func (in *Ingester) readPage(ctx context.Context, a *news.Article, guarded bool)
 	return nil
 }
 
-// FromURL makes an article from a URL an editor gave: the page is fetched
-// through the private-address guard and read like a feed's article page.
+// articleFinder is what FromURL uses of a store that has it: the article
+// already recorded under a URL key.
+type articleFinder interface {
+	ArticleByKey(ctx context.Context, key string) (*news.Article, error)
+}
+
+// FromURL makes an article from a URL an editor gave. An article the store
+// has already recorded with a summary (from a feed, or an earlier post) is
+// taken as it was recorded, the feed's own title and summary, because that
+// is what herald posts for it; its ID is then set. Otherwise (a new URL, or
+// a feed's backlog recorded on its first read without being summarised)
+// the page is fetched through the private-address guard and read like a
+// feed's article page.
 func (in *Ingester) FromURL(ctx context.Context, raw string) (*news.Article, error) {
 	clean, err := news.CleanURL(raw)
 	if err != nil {
 		return nil, err
 	}
 	key, _ := news.URLKey(raw)
+	if f, ok := in.Store.(articleFinder); ok && key != "" {
+		a, err := f.ArticleByKey(ctx, key)
+		switch {
+		case err == nil && a.Summary != "":
+			return a, nil
+		case err != nil && !errors.Is(err, news.ErrNotFound):
+			return nil, err
+		}
+	}
 	now := in.now()
 	a := &news.Article{GUID: clean, URL: clean, Key: key, Published: now, Seen: now}
 	if in.Pages == nil {
@@ -313,7 +333,7 @@ func unreadable(err error) error {
 	}
 	var fe *fetch.Error
 	if errors.As(err, &fe) {
-		return news.Invalid("%s", fe.Error()).Because(err)
+		return news.Invalid("%s", fetch.Describe(err)).Because(err)
 	}
 	return news.Invalid("could not read that page: %v", err).Because(err)
 }

@@ -260,3 +260,43 @@ func TestCanonicalOfRecordedArticle(t *testing.T) {
 		t.Errorf("the page was read %d times, want 1", n)
 	}
 }
+
+// TestWriteRecordedArticle: an editor's URL that a feed already brought is
+// written from the recorded article, the feed's own summary, as the feed's
+// post was, and its page is not read; an unknown URL is read from its page.
+func TestWriteRecordedArticle(t *testing.T) {
+	var pageReads atomic.Int64
+	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		pageReads.Add(1)
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, `<html><head><title>From the page</title><meta property="og:description" content="The page's own description, which the feed did not use."></head><body></body></html>`)
+	}))
+	defer page.Close()
+	in := &Ingester{FirstRun: FirstRun{Mode: "all"}, Pages: fetch.New(fetch.Options{AllowPrivate: true})}
+	st := setup(t, in)
+	host := strings.TrimPrefix(page.URL, "http://")
+	f, _ := st.EnsureFeed(context.Background(), page.URL+"/feed")
+	if err := in.HandleFeed(context.Background(), f, items(1, host)); err != nil {
+		t.Fatal(err)
+	}
+	fed := posts(t, st)[0].Text
+
+	a, text, err := in.Write(context.Background(), "http://"+host+"/story-0/?utm_source=twitter")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.ID == 0 || a.Summary != "Story number 0 happened on Monday, officials said." || text != fed {
+		t.Errorf("recorded article: id %d, summary %q, text %q; want the feed's post %q", a.ID, a.Summary, text, fed)
+	}
+	if n := pageReads.Load(); n != 0 {
+		t.Errorf("the page of a recorded article was read %d times", n)
+	}
+
+	a, _, err = in.Write(context.Background(), "http://"+host+"/other/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.ID != 0 || a.Title != "From the page" || pageReads.Load() != 1 {
+		t.Errorf("unrecorded article: id %d, title %q, %d page reads", a.ID, a.Title, pageReads.Load())
+	}
+}

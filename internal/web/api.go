@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/heraldhq/herald/internal/fetch"
 	"github.com/heraldhq/herald/internal/news"
 	"github.com/heraldhq/herald/internal/outbox"
 	"github.com/heraldhq/herald/internal/store"
@@ -170,6 +171,10 @@ func (s *Server) apiPreview(w http.ResponseWriter, r *http.Request) {
 func previewError(err error) string {
 	if r, ok := news.Refusal(err); ok {
 		return r.Message
+	}
+	var fe *fetch.Error
+	if errors.As(err, &fe) {
+		return fetch.Describe(err)
 	}
 	return "could not read that page"
 }

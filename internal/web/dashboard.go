@@ -354,6 +354,9 @@ type composeView struct {
 	Dest     string
 	Dests    []string
 	Error    string
+	// URLError says why the article at URL could not be read; it is shown
+	// with the address, not with the post's text.
+	URLError string
 	Fetched  bool
 }
 
@@ -368,7 +371,7 @@ func (s *Server) composePage(w http.ResponseWriter, r *http.Request, v viewer) {
 	status := http.StatusOK
 	if cv.URL != "" {
 		if a, text, err := s.readArticle(r.Context(), cv.URL); err != nil {
-			cv.Error, status = err.Error(), http.StatusUnprocessableEntity
+			cv.URLError, status = err.Error(), http.StatusUnprocessableEntity
 		} else {
 			cv.Text, cv.Fetched = text, true
 			if a != nil {
@@ -416,7 +419,11 @@ func (s *Server) feedsPage(w http.ResponseWriter, r *http.Request, v viewer) {
 type statusView struct {
 	Paused bool
 	Dests  []outbox.DestinationStatus
-	Counts []statusCount
+	// Stopped names the destinations paused on their own (the platform
+	// refused them); Running counts the others.
+	Stopped []string
+	Running int
+	Counts  []statusCount
 }
 
 type statusCount struct {
@@ -436,6 +443,13 @@ func (s *Server) statusPage(w http.ResponseWriter, r *http.Request, v viewer) {
 		if sv.Paused, err = s.o.Editor.Paused(ctx); err != nil {
 			s.fail(w, err)
 			return
+		}
+	}
+	for _, d := range sv.Dests {
+		if d.Paused {
+			sv.Stopped = append(sv.Stopped, d.Name)
+		} else {
+			sv.Running++
 		}
 	}
 	counts, err := s.o.Store.CountPosts(ctx)

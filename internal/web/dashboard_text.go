@@ -19,7 +19,10 @@ import (
 // linkify renders a post's text the way followers read it: escaped, its
 // line breaks kept, and its http(s) links clickable. The links are the ones
 // X itself finds (xtext.Links); the HTML is built from escaped pieces only.
-func linkify(text string) template.HTML {
+func linkify(text string) template.HTML { return linkifyHref(text, nil) }
+
+// linkifyHref is linkify with each link pointing where href says, when set.
+func linkifyHref(text string, href func(string) string) template.HTML {
 	text = strings.ReplaceAll(strings.ToValidUTF8(text, "\uFFFD"), "\r\n", "\n")
 	var b strings.Builder
 	pos, cp := 0, 0 // byte offset in text, and its code point index
@@ -40,8 +43,11 @@ func linkify(text string) template.HTML {
 			continue
 		}
 		writeLines(&b, text[written:start])
-		href := template.HTMLEscapeString(l.URL)
-		fmt.Fprintf(&b, `<a href="%s" rel="noopener nofollow">%s</a>`, href, href)
+		target := l.URL
+		if href != nil {
+			target = href(l.URL)
+		}
+		fmt.Fprintf(&b, `<a href="%s" rel="noopener nofollow">%s</a>`, template.HTMLEscapeString(target), template.HTMLEscapeString(l.URL))
 		written = end
 	}
 	writeLines(&b, text[written:])
@@ -135,8 +141,10 @@ func sentence(msg string) string {
 	if msg == "" {
 		return msg
 	}
-	r, n := utf8.DecodeRuneInString(msg)
-	msg = string(unicode.ToUpper(r)) + msg[n:]
+	if !strings.HasPrefix(msg, "herald ") { // herald's name is written small
+		r, n := utf8.DecodeRuneInString(msg)
+		msg = string(unicode.ToUpper(r)) + msg[n:]
+	}
 	if !strings.HasSuffix(msg, ".") {
 		msg += "."
 	}

@@ -55,6 +55,10 @@ type Options struct {
 	Editor Editor
 	// OpenEditing lets anyone act without a token (the demo only).
 	OpenEditing bool
+	// LinkHref, when set, says where the dashboard's link for a link in a
+	// post's text points. The demo sends its newsroom's address, whose name
+	// only herald resolves, to the newsroom it serves at /demo/site.
+	LinkHref func(url string) string
 }
 
 // Editor is what editors can do to posts and to the bot.
@@ -105,7 +109,9 @@ func New(o Options) *Server {
 		"stamp":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 		"iso":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"status": func(s news.Status) string { return string(s) },
-	}).Funcs(dashboardFuncs(o.Clock)).ParseFS(assets, "templates/*.html"))
+	}).Funcs(dashboardFuncs(o.Clock)).Funcs(template.FuncMap{
+		"linkify": func(text string) template.HTML { return linkifyHref(text, o.LinkHref) },
+	}).ParseFS(assets, "templates/*.html"))
 	static, _ := fs.Sub(assets, "static")
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
 	s.mux.HandleFunc("GET /healthz", s.healthz)

@@ -16,13 +16,19 @@ import (
 
 // Publisher publishes to the local timeline.
 type Publisher struct {
-	name string
-	seq  atomic.Int64
+	name      string
+	dashboard string
+	seq       atomic.Int64
 }
 
 // New returns a local publisher for the destination name.
-func New(name string) *Publisher {
-	p := &Publisher{name: name}
+func New(name string) *Publisher { return NewAt(name, "") }
+
+// NewAt returns a local publisher whose posts have an address on the
+// dashboard at dashboard ("http://127.0.0.1:8080"): the timeline there,
+// at the post's id.
+func NewAt(name, dashboard string) *Publisher {
+	p := &Publisher{name: name, dashboard: strings.TrimRight(dashboard, "/")}
 	p.seq.Store(time.Now().UnixMilli())
 	return p
 }
@@ -38,5 +44,10 @@ func (p *Publisher) Publish(ctx context.Context, text string) (news.Published, e
 	if strings.TrimSpace(text) == "" {
 		return news.Published{}, &news.PublishError{Kind: news.Rejected, Reason: "the post is empty"}
 	}
-	return news.Published{RemoteID: fmt.Sprintf("local-%d", p.seq.Add(1))}, nil
+	id := fmt.Sprintf("local-%d", p.seq.Add(1))
+	var url string
+	if p.dashboard != "" {
+		url = p.dashboard + "/#" + id
+	}
+	return news.Published{RemoteID: id, URL: url}, nil
 }

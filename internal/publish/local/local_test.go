@@ -23,3 +23,16 @@ func TestPublish(t *testing.T) {
 		t.Errorf("empty post: %v", err)
 	}
 }
+
+// TestPublishAt: with the dashboard's address, every post has a URL there,
+// so that the log line for a published post names where to see it.
+func TestPublishAt(t *testing.T) {
+	p := NewAt("local", "http://127.0.0.1:8080/")
+	res, err := p.Publish(context.Background(), "Council approves budget")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "http://127.0.0.1:8080/#" + res.RemoteID; res.URL != want {
+		t.Errorf("URL %q, want %q", res.URL, want)
+	}
+}

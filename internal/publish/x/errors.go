@@ -29,6 +29,19 @@ const (
 	maxReason          = 300
 )
 
+// credentialsRefused starts the reason of every failure that means X does
+// not accept the credentials, so that a pause it caused can be told apart
+// from others (out of credits, forbidden) once only its reason is kept.
+const credentialsRefused = "X rejected the credentials"
+
+// CredentialsRefused reports whether reason, a PublishError's Reason or a
+// destination's pause reason, says that X refused the credentials: a pause
+// that working credentials lift, unlike one for a lack of credits or a
+// forbidden action, which proving the credentials does not disprove.
+func CredentialsRefused(reason string) bool {
+	return strings.HasPrefix(reason, credentialsRefused)
+}
+
 // answer is an X error answer reduced to what classification needs.
 type answer struct {
 	status  int
@@ -119,7 +132,7 @@ func (p *Publisher) classify(a answer) error {
 
 	case a.status == http.StatusUnauthorized || a.has(codeBadAuth, codeBadToken, codeBadAuthData):
 		return p.failure(news.Permanent, a.status, fmt.Sprintf(
-			"X rejected the credentials (%d): check HERALD_X_CONSUMER_KEY, HERALD_X_CONSUMER_SECRET, HERALD_X_ACCESS_TOKEN and HERALD_X_ACCESS_SECRET%s",
+			credentialsRefused+" (%d): check HERALD_X_CONSUMER_KEY, HERALD_X_CONSUMER_SECRET, HERALD_X_ACCESS_TOKEN and HERALD_X_ACCESS_SECRET%s",
 			a.status, xsaid), nil)
 
 	case a.status == http.StatusPaymentRequired:
