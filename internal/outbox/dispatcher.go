@@ -422,7 +422,8 @@ func (d *Dispatcher) send(ctx context.Context, pub Publisher, p *news.Post) erro
 			_, err = d.move(rctx, p.ID, sending, status, "destination paused: "+pe.Reason, "dispatcher", now,
 				func(p *news.Post) { p.Attempts--; p.LastError = pe.Reason })
 		}
-		log.Error("destination paused until an editor resumes it", "reason", pe.Reason)
+		log.Error("destination paused: nothing is posted there until it is resumed", "reason", pe.Reason,
+			"resume", "herald resume "+name+" (or the dashboard's Status page; refused credentials that work again lift the pause at the next start)")
 	case pe.Kind == news.Rejected:
 		status = news.StatusFailed
 		_, err = d.move(rctx, p.ID, sending, status, pe.Reason, "dispatcher", now,
