@@ -77,7 +77,7 @@ func check(ctx context.Context, cfg *config.Config, stdout io.Writer) bool {
 				results[i] = fmt.Sprintf("feed %s: %v", u, err)
 				return
 			}
-			p, err := feed.Parse(resp.Body, resp.URL)
+			p, err := feed.Parse(resp.Body, resp.ContentType, resp.URL)
 			if err != nil {
 				results[i] = fmt.Sprintf("feed %s: %v", u, err)
 				return

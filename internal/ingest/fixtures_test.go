@@ -60,7 +60,7 @@ func TestFixturePosts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p, err := feed.Parse(body, "https://aranews.net/feed/")
+		p, err := feed.Parse(body, "", "https://aranews.net/feed/")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -98,7 +98,7 @@ func BenchmarkWrite(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	p, err := feed.Parse(body, "https://aranews.net/feed/")
+	p, err := feed.Parse(body, "", "https://aranews.net/feed/")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -305,7 +305,7 @@ func (p *Poller) fetchAndHandle(ctx context.Context, f *store.Feed) (result stri
 	if resp.NotModified {
 		return ResultNotModified, 0, nil
 	}
-	parsed, err := feed.Parse(resp.Body, resp.URL)
+	parsed, err := feed.Parse(resp.Body, resp.ContentType, resp.URL)
 	if err != nil {
 		return ResultError, 0, fmt.Errorf("%s: %w", f.URL, err)
 	}
