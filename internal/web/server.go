@@ -28,6 +28,9 @@ type ServerOptions struct {
 	IdleTimeout time.Duration
 	// MaxHeaderBytes caps a request's headers. Default 64 KiB.
 	MaxHeaderBytes int
+	// MaxBodyBytes caps every request body, behind the tighter caps of the
+	// API (64 KiB of JSON) and the dashboard's forms. Default 1 MiB.
+	MaxBodyBytes int64
 	// MaxConns caps open connections, so that a flood cannot use up the
 	// process's file descriptors, which feeds and the database need too.
 	// Default 256.
@@ -43,6 +46,7 @@ const (
 	DefaultWriteTimeout      = 75 * time.Second
 	DefaultIdleTimeout       = 60 * time.Second
 	DefaultMaxHeaderBytes    = 64 << 10
+	DefaultMaxBodyBytes      = 1 << 20
 	DefaultMaxConns          = 256
 )
 
@@ -70,6 +74,9 @@ func NewServer(h http.Handler, o ServerOptions) *http.Server {
 	if o.MaxHeaderBytes <= 0 {
 		o.MaxHeaderBytes = DefaultMaxHeaderBytes
 	}
+	if o.MaxBodyBytes <= 0 {
+		o.MaxBodyBytes = DefaultMaxBodyBytes
+	}
 	if o.MaxConns <= 0 {
 		o.MaxConns = DefaultMaxConns
 	}
@@ -78,7 +85,7 @@ func NewServer(h http.Handler, o ServerOptions) *http.Server {
 	}
 	limit := &connLimit{max: o.MaxConns, conns: make(map[net.Conn]connEntry)}
 	return &http.Server{
-		Handler:           h,
+		Handler:           http.MaxBytesHandler(h, o.MaxBodyBytes),
 		ReadHeaderTimeout: o.ReadHeaderTimeout,
 		ReadTimeout:       o.ReadTimeout,
 		WriteTimeout:      o.WriteTimeout,

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -163,5 +164,22 @@ func TestNewServerDefaults(t *testing.T) {
 	// 30 s, must finish before ReadTimeout cancels its context.
 	if srv.ReadTimeout < 45*time.Second || srv.WriteTimeout < srv.ReadTimeout {
 		t.Errorf("ReadTimeout %s, WriteTimeout %s: too short for a page preview", srv.ReadTimeout, srv.WriteTimeout)
+	}
+}
+
+// Every body is capped, whatever the handler does with it.
+func TestBodyCapped(t *testing.T) {
+	read := make(chan int64, 1)
+	srv := httptest.NewServer(NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, _ := io.Copy(io.Discard, r.Body)
+		read <- n
+	}), ServerOptions{MaxBodyBytes: 1 << 10}).Handler)
+	defer srv.Close()
+	resp, err := http.Post(srv.URL, "text/plain", strings.NewReader(strings.Repeat("x", 1<<20)))
+	if err == nil {
+		resp.Body.Close()
+	}
+	if n := <-read; n > 1<<10 {
+		t.Errorf("the handler read %d bytes, cap 1 KiB", n)
 	}
 }
