@@ -129,13 +129,14 @@ func byteOrderMark(b []byte) (encoding.Encoding, string, int) {
 	return nil, "", 0
 }
 
-// utf16WithoutBOM recognises "<?" in UTF-16 with no byte order mark (XML 1.0
-// appendix F), which no label could be read from.
+// utf16WithoutBOM recognises a document that starts with '<' in UTF-16 with
+// no byte order mark (XML 1.0 appendix F), which no label could be read
+// from. Every other document reaching the labels is ASCII-compatible.
 func utf16WithoutBOM(b []byte) (encoding.Encoding, string) {
 	switch {
-	case bytes.HasPrefix(b, []byte{0, '<', 0, '?'}):
+	case len(b) >= 4 && b[0] == 0 && b[1] == '<' && b[2] == 0 && b[3] != 0:
 		return unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM), "UTF-16BE"
-	case bytes.HasPrefix(b, []byte{'<', 0, '?', 0}):
+	case len(b) >= 4 && b[0] == '<' && b[1] == 0 && b[2] != 0 && b[3] == 0:
 		return unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), "UTF-16LE"
 	}
 	return nil, ""
@@ -179,14 +180,14 @@ func isXMLMediaType(mt string) bool {
 // document (leading white space tolerated, as gofeed does) and its encoding
 // pseudo-attribute.
 var (
-	xmlDecl         = regexp.MustCompile(`^[ \t\r\n]*<\?xml[ \t\r\n][^>]*?\?>`)
-	encodingAttr    = regexp.MustCompile(`encoding[ \t\r\n]*=[ \t\r\n]*("[^"]*"|'[^']*')`)
-	maxDeclarations = 512 // bytes searched for the declaration
+	xmlDecl      = regexp.MustCompile(`^[ \t\r\n]*<\?xml[ \t\r\n][^>]*?\?>`)
+	encodingAttr = regexp.MustCompile(`encoding[ \t\r\n]*=[ \t\r\n]*("[^"]*"|'[^']*')`)
+	declWindow   = 512 // bytes searched for the declaration
 )
 
 // declaredEncoding returns the encoding the XML declaration names, or "".
 func declaredEncoding(b []byte) string {
-	head := b[:min(len(b), maxDeclarations)]
+	head := b[:min(len(b), declWindow)]
 	decl := xmlDecl.Find(head)
 	if decl == nil {
 		return ""
@@ -201,20 +202,19 @@ func declaredEncoding(b []byte) string {
 // lookupEncoding finds an encoding by label, as browsers name them first
 // (so ISO-8859-1 and US-ASCII read as their superset Windows-1252, GB2312
 // as GBK), then by the IANA registry. UTF-8 comes back as encoding.Nop.
-// Unknown labels, and those that WHATWG maps to its "replacement" encoding
-// (which would turn the whole feed into one U+FFFD), return nil.
+// Unknown labels, those that WHATWG maps to its "replacement" encoding
+// (which would turn the whole feed into one U+FFFD), and UTF-16 and UTF-32
+// return nil: labels are only read for documents whose bytes are
+// ASCII-compatible, which no UTF-16 document is, whatever it says (a UTF-8
+// file declaring encoding="UTF-16" is a common mistake).
 func lookupEncoding(label string) (encoding.Encoding, string) {
 	label = strings.ToLower(strings.TrimSpace(label))
-	if label == "" {
+	if label == "" || strings.HasPrefix(label, "utf-16") || strings.HasPrefix(label, "utf-32") ||
+		label == "utf16" || label == "unicode" || label == "ucs-2" || label == "unicodefffe" || label == "unicodefeff" {
 		return nil, ""
 	}
-	switch label {
-	case "utf-8", "utf8", "unicode-1-1-utf-8":
+	if label == "utf-8" || label == "utf8" || label == "unicode-1-1-utf-8" {
 		return encoding.Nop, "UTF-8"
-	case "utf-16", "utf16", "unicode", "ucs-2":
-		// Without a byte order mark (handled before), UTF-16 is big-endian
-		// (RFC 2781 §4.3); WHATWG's little-endian default is for HTML.
-		return unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM), "UTF-16BE"
 	}
 	enc, err := htmlindex.Get(label)
 	if err != nil || enc == nil {
@@ -234,6 +234,9 @@ func lookupEncoding(label string) (encoding.Encoding, string) {
 		if name, err = ianaindex.IANA.Name(enc); err != nil {
 			name = label
 		}
+	}
+	if n := strings.ToLower(name); strings.HasPrefix(n, "utf-16") || strings.HasPrefix(n, "utf-32") {
+		return nil, ""
 	}
 	return enc, name
 }
@@ -278,7 +281,7 @@ func validUTF8(b []byte) []byte {
 // UTF-8, so that gofeed does not transcode the text a second time.
 func finishXML(b []byte) []byte {
 	b = xmlChars(b)
-	if decl := xmlDecl.Find(b[:min(len(b), maxDeclarations)]); decl != nil {
+	if decl := xmlDecl.Find(b[:min(len(b), declWindow)]); decl != nil {
 		fixed := encodingAttr.ReplaceAll(decl, []byte(`encoding="UTF-8"`))
 		if !bytes.Equal(fixed, decl) {
 			b = append(fixed, b[len(decl):]...)

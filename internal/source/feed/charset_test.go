@@ -187,6 +187,20 @@ func TestCharsetPrecedence(t *testing.T) {
 			title:       ru, summary: ruSummary,
 		},
 		{
+			name:        "UTF-16BE without BOM or declaration",
+			body:        encode(t, unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM), newsFeed("", ru, ruSummary)),
+			contentType: "application/rss+xml",
+			title:       ru, summary: ruSummary,
+		},
+		{
+			// A common mistake: the bytes are UTF-8, the declaration says
+			// UTF-16, which ASCII-compatible bytes cannot be.
+			name:        "a UTF-8 file declaring UTF-16",
+			body:        []byte(newsFeed(`<?xml version="1.0" encoding="UTF-16"?>`, ru, ruSummary)),
+			contentType: "text/xml; charset=utf-16",
+			title:       ru, summary: ruSummary,
+		},
+		{
 			name:  "undeclared Latin-1 is sniffed as Windows-1252",
 			body:  encode(t, charmap.Windows1252, newsFeed("", pt+" – “já”", ptSummary)),
 			title: pt + " – “já”", summary: ptSummary,
