@@ -53,7 +53,8 @@ type limits struct {
 	// pieces together (one string concatenation per piece, so text split
 	// by comments or CDATA sections into many pieces costs the square of
 	// its length). It is the sum, over elements, of the length of the
-	// element's text after each of its pieces.
+	// element's text after each of its pieces. The root and an RSS channel
+	// do not count: gofeed reads them itself, never gluing their text.
 	TextCopies int64
 }
 

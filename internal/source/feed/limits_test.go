@@ -159,6 +159,13 @@ var worst = []struct {
 		return rssWith("<description>" + repeat("\x80", (20<<20)/3-300) + "</description>")
 	}},
 	{"10 MiB of UTF-8 text", "", func() []byte { return rssWith("<description>" + repeat("é", 5<<20-100) + "</description>") }},
+	{"32 namespaces in scope over 160k elements", "", func() []byte {
+		var b strings.Builder
+		for i := range 31 {
+			fmt.Fprintf(&b, ` xmlns:n%d="https://ns.example/%d"`, i, i)
+		}
+		return rssWith("<x:a" + b.String() + ">" + repeat("<n1:b/>", 160_000) + "</x:a>")
+	}},
 	{"json 163k values", "", func() []byte { return jsonWith("[" + repeat(`{"a":1},`, 81_000) + "0]") }},
 }
 
