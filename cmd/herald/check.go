@@ -75,12 +75,12 @@ func check(ctx context.Context, cfg *config.Config, stdout io.Writer) bool {
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			resp, err := fetcher.Fetch(ctx, fetch.Request{URL: u})
+			resp, err := fetcher.Fetch(ctx, fetch.Request{URL: u, Trusted: u})
 			if err != nil {
 				results[i] = fmt.Sprintf("feed %s: %s", u, fetch.Describe(err))
 				return
 			}
-			p, err := feed.Parse(resp.Body, resp.URL)
+			p, err := feed.Parse(resp.Body, resp.ContentType, resp.URL)
 			if err != nil {
 				results[i] = fmt.Sprintf("feed %s: %v", u, err)
 				return

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"net/url"
 	"os"
 	"os/signal"
@@ -137,7 +136,7 @@ func runDaemon(ctx context.Context, cfg *config.Config, log *slog.Logger, o daem
 	if o.mount != nil {
 		o.mount(srv)
 	}
-	httpSrv := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	httpSrv := web.NewServer(srv, web.ServerOptions{Log: log})
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- httpSrv.Serve(ln) }()
 	log.Info("herald started", "version", version, "listen", ln.Addr().String(), "feeds", len(feeds),

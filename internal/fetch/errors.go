@@ -13,7 +13,8 @@ var (
 	ErrTooLarge = errors.New("response body too large")
 	// ErrTooManyRedirects: more than MaxRedirects redirects, or a loop.
 	ErrTooManyRedirects = errors.New("too many redirects")
-	// ErrBlocked: a guarded request resolved to a private address.
+	// ErrBlocked: a request or redirect to an origin other than the trusted
+	// one resolved to a private address.
 	ErrBlocked = errors.New("private address refused")
 	// ErrHTTPStatus: an answer other than 2xx or 304; Error.Status says which.
 	ErrHTTPStatus = errors.New("unexpected HTTP status")

@@ -2,8 +2,8 @@
 // the X API: feeds, article pages and editor-submitted links. It enforces an
 // overall timeout that covers the body, a body cap, at most a few redirects,
 // conditional GET from a stored ETag/Last-Modified, a clear User-Agent, the
-// HTTP(S)_PROXY/NO_PROXY environment, and the private-address guard for URLs
-// that do not come from the operator.
+// HTTP(S)_PROXY/NO_PROXY environment, and the private-address guard for
+// every origin other than the one the operator wrote.
 package fetch
 
 import (
@@ -45,7 +45,7 @@ type Options struct {
 	// MaxRedirects is how many redirects are followed. Default 5; a negative
 	// value follows none.
 	MaxRedirects int
-	// AllowPrivate lets guarded requests reach private addresses
+	// AllowPrivate lets every request reach private addresses
 	// (HERALD_ALLOW_PRIVATE_URLS).
 	AllowPrivate bool
 	// Resolver resolves host names for every request; nil means
@@ -73,10 +73,12 @@ type Fetcher struct {
 	maxRedirects int
 	now          func() time.Time
 
-	// open serves operator URLs (and everything when AllowPrivate is set);
-	// guarded serves the rest. They never share connections.
-	open    *http.Client
-	guarded *http.Client
+	client *http.Client
+	// open dials the trusted origin (and everything when AllowPrivate is
+	// set); guarded checks every address it dials. They never share
+	// connections.
+	open    *http.Transport
+	guarded http.RoundTripper
 }
 
 // New returns a Fetcher configured by o.
@@ -128,12 +130,15 @@ func New(o Options) *Fetcher {
 		now:          o.Now,
 	}
 	dialer := &net.Dialer{Timeout: o.ConnectTimeout, KeepAlive: 30 * time.Second, Resolver: o.Resolver}
-	f.open = f.client(newTransport(o, o.Proxy, dialer.DialContext))
+	f.open = newTransport(o, o.Proxy, dialer.DialContext)
 	if o.AllowPrivate {
 		f.guarded = f.open
 	} else {
-		f.guarded = f.client(newGuardedTransport(o))
+		f.guarded = newGuardedTransport(o)
 	}
+	// No Client.Timeout: Fetch puts the deadline on the context so that it
+	// also covers reading the body.
+	f.client = &http.Client{Transport: &byOrigin{open: f.open, guarded: f.guarded}, CheckRedirect: f.checkRedirect}
 	return f
 }
 
@@ -154,12 +159,6 @@ func newTransport(o Options, proxy func(*http.Request) (*url.URL, error), dial f
 	}
 }
 
-func (f *Fetcher) client(rt http.RoundTripper) *http.Client {
-	// No Client.Timeout: Fetch puts the deadline on the context so that it
-	// also covers reading the body.
-	return &http.Client{Transport: rt, CheckRedirect: f.checkRedirect}
-}
-
 func (f *Fetcher) checkRedirect(req *http.Request, via []*http.Request) error {
 	if err := checkURL(req.URL); err != nil {
 		return because(ErrNotHTTP, nil, "redirected to %s, which is not an http or https URL", redact(req.URL))
@@ -172,8 +171,7 @@ func (f *Fetcher) checkRedirect(req *http.Request, via []*http.Request) error {
 
 // CloseIdleConnections closes the kept-alive connections, for shutdown.
 func (f *Fetcher) CloseIdleConnections() {
-	f.open.CloseIdleConnections()
-	f.guarded.CloseIdleConnections()
+	f.client.CloseIdleConnections()
 }
 
 // Request is one GET.
@@ -183,12 +181,14 @@ type Request struct {
 	// are sent as If-None-Match and If-Modified-Since.
 	ETag         string
 	LastModified string
-	// Guarded is true for URLs that do not come from the operator (an
-	// editor's paste, an article link on another host than its feed): the
-	// request and each of its redirects is refused if the host resolves to
-	// a private, loopback, link-local or otherwise internal address, unless
-	// Options.AllowPrivate is set.
-	Guarded bool
+	// Trusted is a URL the operator wrote: the feed's URL, for the feed and
+	// for the article pages it links to. The first request and each
+	// redirect go to an origin (scheme, host and port); only this URL's
+	// origin may be on any address. Every other origin is refused when its
+	// host resolves to a private, loopback, link-local or otherwise internal
+	// address, unless Options.AllowPrivate is set. Empty trusts nothing, as
+	// for a URL an editor pastes.
+	Trusted string
 	// Accept replaces DefaultAccept.
 	Accept string
 }
@@ -253,13 +253,21 @@ func (f *Fetcher) Fetch(ctx context.Context, r Request) (*Response, error) {
 	// decodes it transparently; MaxBody applies to the decoded bytes, so a
 	// gzip bomb is caught too.
 
-	client := f.open
-	if r.Guarded {
-		client = f.guarded
+	var trusted *origin
+	if r.Trusted != "" {
+		if t, err := url.Parse(r.Trusted); err == nil && checkURL(t) == nil {
+			o := originOf(t)
+			trusted = &o
+			req = req.WithContext(context.WithValue(ctx, trustedKey{}, o))
+		}
 	}
-	resp, err := client.Do(req)
+	resp, err := f.client.Do(req)
 	if err != nil {
-		return nil, &Error{URL: r.URL, Err: f.explain(ctx, err)}
+		err = f.explain(ctx, err)
+		if b := (*blockedError)(nil); trusted != nil && errors.As(err, &b) {
+			err = because(ErrBlocked, b, "%v; only the feed URL's own origin, %s, is trusted", b, trusted)
+		}
+		return nil, &Error{URL: r.URL, Err: err}
 	}
 	defer resp.Body.Close()
 

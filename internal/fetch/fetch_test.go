@@ -56,7 +56,7 @@ func TestFetchConditionalGET(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp, err := get(t, f, fetch.Request{URL: srv.URL + "/feed.xml", ETag: tt.etag, LastModified: tt.lastMod})
+			resp, err := get(t, f, fetch.Request{URL: srv.URL + "/feed.xml", Trusted: srv.URL + "/feed.xml", ETag: tt.etag, LastModified: tt.lastMod})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -137,7 +137,7 @@ func TestFetchRequestHeaders(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFetcher(t, tt.opts)
-			if _, err := get(t, f, fetch.Request{URL: srv.URL, Accept: tt.accept}); err != nil {
+			if _, err := get(t, f, fetch.Request{URL: srv.URL, Trusted: srv.URL, Accept: tt.accept}); err != nil {
 				t.Fatal(err)
 			}
 			if ua := got.Get("User-Agent"); ua != tt.wantUA {
@@ -188,7 +188,7 @@ func TestFetchGzip(t *testing.T) {
 				w.Write(compressed)
 			})
 			f := newFetcher(t, fetch.Options{MaxBody: 64 << 10})
-			resp, err := get(t, f, fetch.Request{URL: srv.URL})
+			resp, err := get(t, f, fetch.Request{URL: srv.URL, Trusted: srv.URL})
 			if tt.wantErr != nil {
 				fetchErr(t, err, tt.wantErr, srv.URL)
 				return
@@ -263,7 +263,7 @@ func TestFetchBodyLimit(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := startServer(t, tt.handler)
 			f := newFetcher(t, fetch.Options{MaxBody: max})
-			resp, err := get(t, f, fetch.Request{URL: srv.URL})
+			resp, err := get(t, f, fetch.Request{URL: srv.URL, Trusted: srv.URL})
 			if tt.wantErr != nil {
 				fetchErr(t, err, tt.wantErr, srv.URL)
 				if !strings.Contains(err.Error(), "1 KiB") {
@@ -322,7 +322,7 @@ func TestFetchTimeout(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := startServer(t, tt.handler)
 			f := newFetcher(t, fetch.Options{Timeout: 200 * time.Millisecond})
-			_, err := get(t, f, fetch.Request{URL: srv.URL})
+			_, err := get(t, f, fetch.Request{URL: srv.URL, Trusted: srv.URL})
 			fetchErr(t, err, fetch.ErrTimeout, srv.URL)
 			if !errors.Is(err, context.DeadlineExceeded) {
 				t.Errorf("%v: want errors.Is context.DeadlineExceeded too", err)
@@ -364,7 +364,7 @@ func TestFetchContext(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx, cancel := tt.ctx()
 			defer cancel()
-			_, err := f.Fetch(ctx, fetch.Request{URL: srv.URL})
+			_, err := f.Fetch(ctx, fetch.Request{URL: srv.URL, Trusted: srv.URL})
 			fetchErr(t, err, tt.want, srv.URL)
 			if tt.notWant != nil && errors.Is(err, tt.notWant) {
 				t.Errorf("%v: should not match %v", err, tt.notWant)
@@ -417,7 +417,7 @@ func TestFetchRedirects(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFetcher(t, fetch.Options{MaxRedirects: tt.maxRedirects})
-			resp, err := get(t, f, fetch.Request{URL: srv.URL + tt.path})
+			resp, err := get(t, f, fetch.Request{URL: srv.URL + tt.path, Trusted: srv.URL + tt.path})
 			if tt.wantErr != nil {
 				fetchErr(t, err, tt.wantErr, srv.URL+tt.path)
 				return
@@ -463,7 +463,7 @@ func TestFetchHTTPStatus(t *testing.T) {
 				io.WriteString(w, "error page")
 			})
 			f := newFetcher(t, fetch.Options{Now: func() time.Time { return now }})
-			_, err := get(t, f, fetch.Request{URL: srv.URL + "/feed"})
+			_, err := get(t, f, fetch.Request{URL: srv.URL + "/feed", Trusted: srv.URL + "/feed"})
 			fe := fetchErr(t, err, fetch.ErrHTTPStatus, srv.URL+"/feed")
 			if fe.Status != tt.status {
 				t.Errorf("Status = %d, want %d", fe.Status, tt.status)
@@ -500,7 +500,7 @@ func TestFetchMaxAge(t *testing.T) {
 					w.Header().Add("Cache-Control", v)
 				}
 			})
-			resp, err := get(t, newFetcher(t, fetch.Options{}), fetch.Request{URL: srv.URL})
+			resp, err := get(t, newFetcher(t, fetch.Options{}), fetch.Request{URL: srv.URL, Trusted: srv.URL})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -526,8 +526,8 @@ func TestFetchNotHTTP(t *testing.T) {
 		"http://[::1",
 	} {
 		t.Run(u, func(t *testing.T) {
-			for _, guarded := range []bool{false, true} {
-				_, err := get(t, f, fetch.Request{URL: u, Guarded: guarded})
+			for _, trusted := range []string{"", u} {
+				_, err := get(t, f, fetch.Request{URL: u, Trusted: trusted})
 				fetchErr(t, err, fetch.ErrNotHTTP, u)
 			}
 		})
@@ -542,7 +542,7 @@ func TestErrorMessageHidesPassword(t *testing.T) {
 		http.NotFound(w, r)
 	})
 	u := strings.Replace(srv.URL, "http://", "http://desk:s3cret@", 1) + "/private.xml"
-	_, err := get(t, newFetcher(t, fetch.Options{}), fetch.Request{URL: u})
+	_, err := get(t, newFetcher(t, fetch.Options{}), fetch.Request{URL: u, Trusted: u})
 	if err == nil {
 		t.Fatal("want an error")
 	}
@@ -562,7 +562,7 @@ func BenchmarkFetch304(b *testing.B) {
 		io.WriteString(w, "<rss/>")
 	})
 	f := newFetcher(b, fetch.Options{})
-	req := fetch.Request{URL: srv.URL + "/feed.xml", ETag: etag}
+	req := fetch.Request{URL: srv.URL + "/feed.xml", Trusted: srv.URL + "/feed.xml", ETag: etag}
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
@@ -580,7 +580,7 @@ func BenchmarkFetch304Parallel(b *testing.B) {
 		w.WriteHeader(http.StatusNotModified)
 	})
 	f := newFetcher(b, fetch.Options{})
-	req := fetch.Request{URL: srv.URL + "/feed.xml", ETag: etag}
+	req := fetch.Request{URL: srv.URL + "/feed.xml", Trusted: srv.URL + "/feed.xml", ETag: etag}
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
@@ -610,7 +610,7 @@ func TestFetchReusesConnections(t *testing.T) {
 	f := newFetcher(t, fetch.Options{})
 	for i := range 30 {
 		path := []string{"/feed.xml", "/not-modified", "/gone"}[i%3]
-		_, _ = get(t, f, fetch.Request{URL: srv.URL + path, ETag: `"x"`})
+		_, _ = get(t, f, fetch.Request{URL: srv.URL + path, Trusted: srv.URL + path, ETag: `"x"`})
 	}
 	if n := srv.conns.Load(); n != 1 {
 		t.Errorf("30 sequential fetches used %d connections, want 1", n)

@@ -8,15 +8,69 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strings"
 	"time"
 )
 
 // The guard keeps URLs that do not come from the operator away from the
 // operator's own network: a hostile feed or a careless paste must not make
 // herald read, and then post, an internal page or a cloud metadata document.
-// The check runs where the address is final, after DNS resolution, so a
-// public-looking name that resolves to 10.0.0.1 is caught, and so is every
-// redirect, since each one dials afresh.
+// The operator's feed URL is trusted as written, and nothing else is: a
+// request or redirect to any other origin (scheme, host and port) is
+// checked where the address is final, after DNS resolution, so a
+// public-looking name that resolves to 10.0.0.1 is caught, and so is a
+// feed's link to another port of its own host, or a trusted page that
+// redirects to 169.254.169.254.
+
+// origin is what a URL is trusted by: its scheme, host and port, the port
+// spelled out.
+type origin struct{ scheme, host, port string }
+
+func originOf(u *url.URL) origin {
+	o := origin{scheme: strings.ToLower(u.Scheme), host: strings.ToLower(u.Hostname()), port: u.Port()}
+	if o.port == "" {
+		switch o.scheme {
+		case "http":
+			o.port = "80"
+		case "https":
+			o.port = "443"
+		}
+	}
+	return o
+}
+
+func (o origin) String() string {
+	return o.scheme + "://" + net.JoinHostPort(o.host, o.port)
+}
+
+// trustedKey carries the origin a request trusts in its context, which
+// every redirect of the request shares.
+type trustedKey struct{}
+
+// byOrigin decides for each request and each redirect on its own: the
+// trusted origin goes through the open transport, anything else through
+// the guard.
+type byOrigin struct {
+	open    http.RoundTripper
+	guarded http.RoundTripper
+}
+
+func (t *byOrigin) RoundTrip(req *http.Request) (*http.Response, error) {
+	if o, ok := req.Context().Value(trustedKey{}).(origin); ok && o == originOf(req.URL) {
+		return t.open.RoundTrip(req)
+	}
+	return t.guarded.RoundTrip(req)
+}
+
+// CloseIdleConnections reaches both transports.
+func (t *byOrigin) CloseIdleConnections() {
+	type closer interface{ CloseIdleConnections() }
+	for _, rt := range []http.RoundTripper{t.open, t.guarded} {
+		if c, ok := rt.(closer); ok {
+			c.CloseIdleConnections()
+		}
+	}
+}
 
 // guardedTransport sends guarded requests. Without a proxy it dials through
 // the checking dialer. With one, the dialer would only ever see the proxy's

@@ -53,7 +53,7 @@ func TestFetchGuardRefusesPrivate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.url, func(t *testing.T) {
-			_, err := get(t, f, fetch.Request{URL: tt.url, Guarded: true})
+			_, err := get(t, f, fetch.Request{URL: tt.url})
 			fetchErr(t, err, fetch.ErrBlocked, tt.url)
 			msg := err.Error()
 			if !strings.Contains(msg, tt.wantAddr) || !strings.Contains(msg, "HERALD_ALLOW_PRIVATE_URLS") {
@@ -86,7 +86,11 @@ func TestFetchGuardAllowsOperatorAndAllowPrivate(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFetcher(t, fetch.Options{Resolver: resolver, AllowPrivate: tt.allowPrivate})
-			resp, err := get(t, f, fetch.Request{URL: tt.url, Guarded: tt.guarded})
+			r := fetch.Request{URL: tt.url}
+			if !tt.guarded {
+				r.Trusted = tt.url // the operator's feed
+			}
+			resp, err := get(t, f, r)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -149,7 +153,7 @@ func TestFetchGuardFollowsRedirects(t *testing.T) {
 			f := newFetcher(t, fetch.Options{Resolver: resolver, Proxy: mode.proxy})
 
 			// The public host itself is fine.
-			resp, err := get(t, f, fetch.Request{URL: "http://news.herald.test/story", Guarded: true})
+			resp, err := get(t, f, fetch.Request{URL: "http://news.herald.test/story"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -161,7 +165,7 @@ func TestFetchGuardFollowsRedirects(t *testing.T) {
 				t.Run(target, func(t *testing.T) {
 					before := proxy.requests.Load()
 					u := "http://news.herald.test/story?to=" + url.QueryEscape(target)
-					_, err := get(t, f, fetch.Request{URL: u, Guarded: true})
+					_, err := get(t, f, fetch.Request{URL: u})
 					fetchErr(t, err, fetch.ErrBlocked, u)
 					if n := proxy.requests.Load() - before; n != 1 {
 						t.Errorf("the proxy served %d requests, want only the first", n)
@@ -197,7 +201,11 @@ func TestFetchGuardThroughProxy(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFetcher(t, fetch.Options{Resolver: resolver, Proxy: http.ProxyURL(proxyURL)})
 			before := proxy.conns.Load()
-			resp, err := get(t, f, fetch.Request{URL: tt.url, Guarded: tt.guarded})
+			r := fetch.Request{URL: tt.url}
+			if !tt.guarded {
+				r.Trusted = tt.url // the operator's feed
+			}
+			resp, err := get(t, f, r)
 			if tt.wantErr != nil {
 				fetchErr(t, err, tt.wantErr, tt.url)
 				if n := proxy.conns.Load() - before; n != 0 {

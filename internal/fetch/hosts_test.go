@@ -31,8 +31,9 @@ func TestHosts(t *testing.T) {
 			return nil, nil
 		},
 	})
-	for _, guarded := range []bool{false, true} {
-		resp, err := get(t, f, fetch.Request{URL: "http://news.example.com:" + srv.port() + "/story/", Guarded: guarded})
+	for _, trusted := range []string{"http://news.example.com:" + srv.port() + "/feed/", ""} {
+		guarded := trusted == ""
+		resp, err := get(t, f, fetch.Request{URL: "http://news.example.com:" + srv.port() + "/story/", Trusted: trusted})
 		if err != nil {
 			t.Fatalf("guarded=%v: %v", guarded, err)
 		}
@@ -45,7 +46,7 @@ func TestHosts(t *testing.T) {
 	}
 	// Another port of the same name is not mapped: it goes to DNS, which
 	// knows no such name.
-	_, err := get(t, f, fetch.Request{URL: "http://news.example.com:1/", Guarded: true})
+	_, err := get(t, f, fetch.Request{URL: "http://news.example.com:1/"})
 	var dnsErr *net.DNSError
 	if !errors.As(err, &dnsErr) {
 		t.Errorf("unmapped port: %v, want a DNS error", err)
@@ -74,7 +75,7 @@ func TestDescribe(t *testing.T) {
 		}
 	}
 	guarded := newFetcher(t, fetch.Options{})
-	_, err = guarded.Fetch(context.Background(), fetch.Request{URL: "http://" + closed + "/", Guarded: true})
+	_, err = guarded.Fetch(context.Background(), fetch.Request{URL: "http://" + closed + "/"})
 	if got := fetch.Describe(err); !strings.Contains(got, "loopback") || !strings.Contains(got, "HERALD_ALLOW_PRIVATE_URLS") {
 		t.Errorf("private address: %q", got)
 	}

@@ -22,9 +22,9 @@ func TestHTTP2(t *testing.T) {
 	f := New(Options{Proxy: func(*http.Request) (*url.URL, error) { return nil, nil }})
 	defer f.CloseIdleConnections()
 	// Trust the test server's certificate; nothing else changes.
-	f.open.Transport.(*http.Transport).TLSClientConfig = srv.Client().Transport.(*http.Transport).TLSClientConfig.Clone()
+	f.open.TLSClientConfig = srv.Client().Transport.(*http.Transport).TLSClientConfig.Clone()
 
-	if _, err := f.Fetch(context.Background(), Request{URL: srv.URL}); err != nil {
+	if _, err := f.Fetch(context.Background(), Request{URL: srv.URL, Trusted: srv.URL}); err != nil {
 		t.Fatal(err)
 	}
 	if proto != "HTTP/2.0" {

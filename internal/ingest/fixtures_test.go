@@ -53,7 +53,7 @@ func TestFixturePosts(t *testing.T) {
 			Targets: []Target{{Name: "x", Compose: xWriter(t)}}}
 		st := setup(t, in)
 		in.Intake.MaxAge = 1 << 62 // the fixtures are from 2016
-		p, err := feed.Parse(fixtures.Read(name), "https://aranews.net/feed/")
+		p, err := feed.Parse(fixtures.Read(name), "", "https://aranews.net/feed/")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -87,7 +87,7 @@ func TestFixturePosts(t *testing.T) {
 // BenchmarkWrite is extract and compose together: articles per second from
 // a feed's entry to the post's text, on the fixtures.
 func BenchmarkWrite(b *testing.B) {
-	p, err := feed.Parse(fixtures.Read("wordpress-rss.xml"), "https://aranews.net/feed/")
+	p, err := feed.Parse(fixtures.Read("wordpress-rss.xml"), "", "https://aranews.net/feed/")
 	if err != nil {
 		b.Fatal(err)
 	}

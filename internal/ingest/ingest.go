@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -223,16 +222,18 @@ func (in *Ingester) summarize(ctx context.Context, f *store.Feed, a *news.Articl
 	if in.Pages == nil {
 		return
 	}
-	if err := in.readPage(ctx, a, !sameHost(f.URL, a.URL)); err != nil {
+	if err := in.readPage(ctx, a, f.URL); err != nil {
 		in.log().Warn("article page not read; posting without a summary", "feed_url", f.URL, "url", a.URL, "err", err)
 	}
 }
 
 // readPage reads the article's page and takes from it what the article
 // lacks: summary, title, image, and the canonical URL to post and to key on.
-// guarded pages may not be on private addresses (HERALD_ALLOW_PRIVATE_URLS).
-func (in *Ingester) readPage(ctx context.Context, a *news.Article, guarded bool) error {
-	resp, err := in.Pages.Fetch(ctx, fetch.Request{URL: a.URL, Guarded: guarded, Accept: "text/html,application/xhtml+xml"})
+// feedURL is the operator's URL the page was found through ("" for an
+// editor's): only its origin may be on a private address, not the page's
+// other hosts, ports or redirects (HERALD_ALLOW_PRIVATE_URLS).
+func (in *Ingester) readPage(ctx context.Context, a *news.Article, feedURL string) error {
+	resp, err := in.Pages.Fetch(ctx, fetch.Request{URL: a.URL, Trusted: feedURL, Accept: "text/html,application/xhtml+xml"})
 	if err != nil {
 		return err
 	}
@@ -295,7 +296,7 @@ func (in *Ingester) FromURL(ctx context.Context, raw string) (*news.Article, err
 	if in.Pages == nil {
 		return nil, fmt.Errorf("no page fetcher")
 	}
-	if err := in.readPage(ctx, a, true); err != nil {
+	if err := in.readPage(ctx, a, ""); err != nil {
 		return nil, err
 	}
 	if a.Title == "" && a.Summary == "" {
@@ -347,14 +348,6 @@ func (in *Ingester) Compose(a *news.Article, dest string) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("no destination %q", dest)
-}
-
-// sameHost reports whether link points at the feed's own host: feed URLs
-// come from the operator and are trusted, and so are links to the same site.
-func sameHost(feedURL, link string) bool {
-	f, err1 := url.Parse(feedURL)
-	l, err2 := url.Parse(link)
-	return err1 == nil && err2 == nil && strings.EqualFold(f.Hostname(), l.Hostname())
 }
 
 // posts makes one post per destination for an article, by the outbox's rule.

@@ -300,3 +300,38 @@ func TestWriteRecordedArticle(t *testing.T) {
 		t.Errorf("unrecorded article: id %d, title %q, %d page reads", a.ID, a.Title, pageReads.Load())
 	}
 }
+
+// Only the feed's own origin is trusted: a link to another port of the
+// feed's host, or a same-origin page that redirects to another origin, is
+// refused on loopback, and the article is posted without a summary.
+func TestOnlyTheFeedsOriginIsTrusted(t *testing.T) {
+	var internalReads atomic.Int64
+	internal := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		internalReads.Add(1)
+		fmt.Fprint(w, `<html><head><meta property="og:description" content="The internal admin page, posted for all to see."></head></html>`)
+	}))
+	defer internal.Close()
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, internal.URL+"/admin/", http.StatusFound)
+	}))
+	defer site.Close()
+
+	in := &Ingester{FirstRun: FirstRun{Mode: "all"}, Pages: fetch.New(fetch.Options{})}
+	st := setup(t, in)
+	f, _ := st.EnsureFeed(context.Background(), site.URL+"/feed")
+	p := &feed.Parsed{Items: []feed.Item{
+		{GUID: "1", Link: internal.URL + "/admin/", Title: "Another port of the feed's host", Published: now},
+		{GUID: "2", Link: site.URL + "/story/", Title: "A story that redirects", Published: now},
+	}}
+	if err := in.HandleFeed(context.Background(), f, p); err != nil {
+		t.Fatal(err)
+	}
+	if n := internalReads.Load(); n != 0 {
+		t.Errorf("the internal server was read %d times", n)
+	}
+	for _, post := range posts(t, st) {
+		if strings.Contains(post.Text, "internal admin page") {
+			t.Errorf("posted %q", post.Text)
+		}
+	}
+}

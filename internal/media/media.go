@@ -85,7 +85,7 @@ const Accept = "image/jpeg, image/png, image/webp, image/gif;q=0.8"
 // a caller that can do without the image (a link card without a thumbnail)
 // logs them and goes on.
 func Thumbnail(ctx context.Context, f Fetcher, url string, o Options) (*Image, error) {
-	resp, err := f.Fetch(ctx, fetch.Request{URL: url, Guarded: true, Accept: Accept})
+	resp, err := f.Fetch(ctx, fetch.Request{URL: url, Accept: Accept})
 	if err != nil {
 		return nil, fmt.Errorf("media: %w", err)
 	}

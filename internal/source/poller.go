@@ -294,7 +294,7 @@ func (p *Poller) poll(ctx context.Context, f *store.Feed, lease bool) {
 }
 
 func (p *Poller) fetchAndHandle(ctx context.Context, f *store.Feed) (result string, retryAfter time.Duration, err error) {
-	resp, err := p.Fetcher.Fetch(ctx, fetch.Request{URL: f.URL, ETag: f.ETag, LastModified: f.LastModified})
+	resp, err := p.Fetcher.Fetch(ctx, fetch.Request{URL: f.URL, Trusted: f.URL, ETag: f.ETag, LastModified: f.LastModified})
 	if err != nil {
 		var fe *fetch.Error
 		if errors.As(err, &fe) {
@@ -305,7 +305,7 @@ func (p *Poller) fetchAndHandle(ctx context.Context, f *store.Feed) (result stri
 	if resp.NotModified {
 		return ResultNotModified, 0, nil
 	}
-	parsed, err := feed.Parse(resp.Body, resp.URL)
+	parsed, err := feed.Parse(resp.Body, resp.ContentType, resp.URL)
 	if err != nil {
 		return ResultError, 0, fmt.Errorf("%s: %w", f.URL, err)
 	}

@@ -220,3 +220,37 @@ func TestLeasesShareFeedsBetweenReplicas(t *testing.T) {
 		t.Errorf("fetched while another replica held the lease: %d fetches", n)
 	}
 }
+
+// The response's Content-Type reaches the parser: a Portuguese feed in
+// ISO-8859-1 with no XML declaration reads right.
+func TestCharsetFromContentType(t *testing.T) {
+	body := []byte("<rss version=\"2.0\"><channel><title>Not\xedcias</title><link>https://news.example/</link>" +
+		"<item><title>Governo anuncia reforma da previd\xeancia</title><link>https://news.example/1</link></item></channel></rss>")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/xml; charset=ISO-8859-1")
+		w.Write(body)
+	}))
+	defer srv.Close()
+	h := &titles{}
+	p := newPoller(t, h, 1)
+	p.Fetcher = fetch.New(fetch.Options{Timeout: 5 * time.Second, AllowPrivate: true})
+	if err := p.SetFeeds(context.Background(), []string{srv.URL + "/feed"}); err != nil {
+		t.Fatal(err)
+	}
+	p.PollAll(context.Background())
+	if f := p.Feeds()[0]; f.LastError != "" || f.Title != "Notícias" {
+		t.Fatalf("feed: title %q, error %q", f.Title, f.LastError)
+	}
+	if len(h.got) != 1 || h.got[0] != "Governo anuncia reforma da previdência" {
+		t.Errorf("titles %q", h.got)
+	}
+}
+
+type titles struct{ got []string }
+
+func (h *titles) HandleFeed(ctx context.Context, f *store.Feed, p *feed.Parsed) error {
+	for _, it := range p.Items {
+		h.got = append(h.got, it.Title)
+	}
+	return nil
+}

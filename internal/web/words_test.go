@@ -24,7 +24,7 @@ func TestComposeUnreachableURL(t *testing.T) {
 	f := fetch.New(fetch.Options{AllowPrivate: true})
 	d := newDash(t, Options{Tokens: map[string]string{editorToken: editorName},
 		FromURL: func(ctx context.Context, u string) (*news.Article, string, error) {
-			_, err := f.Fetch(ctx, fetch.Request{URL: u, Guarded: true})
+			_, err := f.Fetch(ctx, fetch.Request{URL: u})
 			return nil, "", err
 		}})
 	b := d.browser()

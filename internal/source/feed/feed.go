@@ -3,14 +3,10 @@
 package feed
 
 import (
-	"bytes"
 	"errors"
-	"fmt"
 	"net/url"
 	"strings"
 	"time"
-
-	"github.com/mmcdole/gofeed"
 )
 
 // ErrNotFeed is returned for a document that is not a feed (an HTML page, an
@@ -38,14 +34,14 @@ type Parsed struct {
 	Items []Item
 }
 
-// Parse reads a feed document. feedURL resolves relative links.
-func Parse(body []byte, feedURL string) (*Parsed, error) {
-	f, err := gofeed.NewParser().Parse(bytes.NewReader(body))
+// Parse reads a feed document. contentType is the HTTP Content-Type it was
+// served with ("" when unknown), whose charset counts in deciding the
+// document's encoding; feedURL resolves relative links. A document past the
+// parsing limits fails with an error matching ErrTooComplex.
+func Parse(body []byte, contentType, feedURL string) (*Parsed, error) {
+	f, err := parse(body, contentType, defaultLimits)
 	if err != nil {
-		if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
-			return nil, ErrNotFeed
-		}
-		return nil, fmt.Errorf("malformed feed: %w", err)
+		return nil, err
 	}
 	if f.FeedType == "json" && !strings.Contains(f.FeedVersion, "jsonfeed.org/version/") {
 		// Any JSON object parses as a JSON Feed; a real one names its version.
