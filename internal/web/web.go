@@ -152,8 +152,8 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	if err := s.o.Store.Ping(ctx); err != nil {
-		s.o.Log.Error("readiness: database unreachable", "err", err)
-		http.Error(w, "database unreachable", http.StatusServiceUnavailable)
+		s.o.Log.Error("readiness: the database cannot be read or written", "err", err)
+		http.Error(w, "database not ready: it cannot be read or written", http.StatusServiceUnavailable)
 		return
 	}
 	w.Write([]byte("ready\n"))

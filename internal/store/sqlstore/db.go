@@ -39,10 +39,22 @@ func Open(ctx context.Context, db *sql.DB, d Dialect, migrations fs.FS) (*DB, er
 	return s, nil
 }
 
-// Ping checks that the database answers.
+// Ping checks that the database answers and can be written: a full disk,
+// a read-only file or a damaged database fail it, as they would fail the
+// next post.
 func (s *DB) Ping(ctx context.Context) error {
 	if err := s.db.PingContext(ctx); err != nil {
 		return fmt.Errorf("store: ping: %w", err)
+	}
+	// A write that changes nothing, committed: the newest migration's row
+	// written again.
+	err := s.inTx(ctx, func(tx *tx) error {
+		_, err := tx.exec(ctx, `UPDATE schema_version SET version = version
+			WHERE version = (SELECT MAX(version) FROM schema_version)`)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: the database cannot be written: %w", err)
 	}
 	return nil
 }

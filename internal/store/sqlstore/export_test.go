@@ -10,3 +10,10 @@ func (s *DB) Prepared() []string {
 	}
 	return out
 }
+
+// Exec runs a statement on the store's database, for tests that put it in
+// a state herald must notice.
+func (s *DB) Exec(q string) error {
+	_, err := s.db.Exec(q)
+	return err
+}
