@@ -123,8 +123,33 @@ type PostFilter struct {
 	// SortBefore keeps posts whose SortAt is before it (zero: all).
 	SortBefore time.Time
 	Limit      int // 0 = 100
-	// NewestFirst orders by last update, newest first; otherwise by due time.
-	NewestFirst bool
+	// Order is how the posts are listed: in due order (the default), by
+	// last change, or newest made first.
+	Order PostOrder
+	// After, when set, lists the posts that come after it in the order
+	// (ByUpdate and ByID only): a page's cursor.
+	After *Cursor
+}
+
+// PostOrder is an order of listed posts.
+type PostOrder int
+
+// The orders of listed posts.
+const (
+	// ByDue lists posts as they are due: priority, then due time.
+	ByDue PostOrder = iota
+	// ByUpdate lists the latest published or changed first.
+	ByUpdate
+	// ByID lists the newest made first; it never changes, so pages by it
+	// read every post once.
+	ByID
+)
+
+// Cursor is where a page of posts ended: the last post's id and, for
+// ByUpdate, its time in that order.
+type Cursor struct {
+	At time.Time
+	ID int64
 }
 
 // Store is everything herald keeps. Methods return news.ErrNotFound for a

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -206,9 +207,33 @@ func toJSON(p *news.Post) postJSON {
 	return j
 }
 
+// maxPage is the most posts one page of GET /api/v1/posts holds.
+const maxPage = 1000
+
+// apiPosts lists posts, newest made first, a page at a time: "limit" posts
+// (100 unless given, at most maxPage) after the "cursor" of the page
+// before, with the "next" page's cursor in the answer until the last page.
+// The order never changes, so paging reads every post once.
 func (s *Server) apiPosts(w http.ResponseWriter, r *http.Request) {
-	f := store.PostFilter{NewestFirst: true, Limit: 100}
-	for _, st := range strings.Split(r.URL.Query().Get("status"), ",") {
+	q := r.URL.Query()
+	f := store.PostFilter{Order: store.ByID, Limit: 100}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxPage {
+			writeError(w, http.StatusBadRequest, fmt.Sprintf(`"limit" must be a whole number from 1 to %d`, maxPage))
+			return
+		}
+		f.Limit = n
+	}
+	if v := q.Get("cursor"); v != "" {
+		id, err := parseCursor(v)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, `"cursor" is not one herald gave: use the "next" of the page before`)
+			return
+		}
+		f.After = &store.Cursor{ID: id}
+	}
+	for _, st := range strings.Split(q.Get("status"), ",") {
 		if st == "" {
 			continue
 		}
@@ -218,17 +243,43 @@ func (s *Server) apiPosts(w http.ResponseWriter, r *http.Request) {
 		}
 		f.Statuses = append(f.Statuses, news.Status(st))
 	}
+	// One more than the page tells whether another page follows.
+	want := f.Limit
+	f.Limit++
 	posts, err := s.o.Store.Posts(r.Context(), f)
 	if err != nil {
 		s.o.Log.Error("api: list posts", "err", err)
 		writeError(w, http.StatusInternalServerError, "internal error")
 		return
 	}
+	answer := map[string]any{}
+	if len(posts) > want {
+		posts = posts[:want]
+		answer["next"] = cursorOf(posts[len(posts)-1].ID)
+	}
 	out := make([]postJSON, 0, len(posts))
 	for _, p := range posts {
 		out = append(out, toJSON(p))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"posts": out})
+	answer["posts"] = out
+	writeJSON(w, http.StatusOK, answer)
+}
+
+// A page's cursor is opaque to clients: the last post's id, encoded.
+func cursorOf(id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("p" + strconv.FormatInt(id, 10)))
+}
+
+func parseCursor(c string) (int64, error) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil || len(b) < 2 || b[0] != 'p' {
+		return 0, errors.New("bad cursor")
+	}
+	id, err := strconv.ParseInt(string(b[1:]), 10, 64)
+	if err != nil || id < 1 {
+		return 0, errors.New("bad cursor")
+	}
+	return id, nil
 }
 
 // apiQueue lists the posts waiting to go out, in the order they will, each

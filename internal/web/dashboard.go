@@ -6,6 +6,8 @@ import (
 	"html/template"
 	"net/http"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/heraldhq/herald/internal/news"
@@ -19,7 +21,7 @@ import (
 // JavaScript; herald.js adds the live length counter and local times.
 
 func (s *Server) routesDashboard() {
-	s.mux.HandleFunc("GET /{$}", s.page(s.timelinePage))
+	s.mux.HandleFunc("GET /{$}", s.page(s.timeline))
 	s.mux.HandleFunc("GET /queue", s.page(s.queuePage))
 	s.mux.HandleFunc("GET /pending", s.page(s.pendingPage))
 	s.mux.HandleFunc("GET /failed", s.page(s.failedPage))
@@ -216,22 +218,52 @@ var (
 
 type timelineView struct {
 	Timeline []*news.Post
-	Queue    []postCard
-	MoreQ    int
-	Failed   []*news.Post
-	Dests    []outbox.DestinationStatus
-	Feeds    []store.Feed
+	// Older is the link to the next page of older posts ("" on the last).
+	Older  string
+	Queue  []postCard
+	MoreQ  int
+	Failed []*news.Post
+	Dests  []outbox.DestinationStatus
+	Feeds  []store.Feed
 }
 
-// timelinePage shows what followers saw, with the state of everything else
+// timelinePage is how many published posts the timeline shows at a time.
+const timelinePage = 50
+
+// timeCursor and parseTimeCursor write and read where a page of the
+// timeline ended: the last post's publication time and id.
+func timeCursor(c store.Cursor) string {
+	return strconv.FormatInt(c.At.UnixMilli(), 10) + "-" + strconv.FormatInt(c.ID, 10)
+}
+
+func parseTimeCursor(v string) (store.Cursor, bool) {
+	at, id, ok := strings.Cut(v, "-")
+	ms, err1 := strconv.ParseInt(at, 10, 64)
+	n, err2 := strconv.ParseInt(id, 10, 64)
+	if !ok || err1 != nil || err2 != nil || n < 1 {
+		return store.Cursor{}, false
+	}
+	return store.Cursor{At: time.UnixMilli(ms).UTC(), ID: n}, true
+}
+
+// timeline shows what followers saw, with the state of everything else
 // at a glance beside it.
-func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request, v viewer) {
+func (s *Server) timeline(w http.ResponseWriter, r *http.Request, v viewer) {
 	ctx := r.Context()
 	var tv timelineView
 	var err error
-	if tv.Timeline, err = s.o.Store.Posts(ctx, store.PostFilter{Statuses: []news.Status{news.StatusPublished}, NewestFirst: true, Limit: 50}); err != nil {
+	f := store.PostFilter{Statuses: []news.Status{news.StatusPublished}, Order: store.ByUpdate, Limit: timelinePage + 1}
+	if c, ok := parseTimeCursor(r.URL.Query().Get("older")); ok {
+		f.After = &c
+	}
+	if tv.Timeline, err = s.o.Store.Posts(ctx, f); err != nil {
 		s.fail(w, err)
 		return
+	}
+	if len(tv.Timeline) > timelinePage {
+		tv.Timeline = tv.Timeline[:timelinePage]
+		last := tv.Timeline[len(tv.Timeline)-1]
+		tv.Older = "/?older=" + timeCursor(store.Cursor{At: last.PublishedAt, ID: last.ID})
 	}
 	if tv.Dests, err = s.destinations(ctx); err != nil {
 		s.fail(w, err)
@@ -244,7 +276,7 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request, v viewer) 
 	}
 	tv.Queue = q[:min(len(q), 5)]
 	tv.MoreQ = len(q) - len(tv.Queue)
-	if tv.Failed, err = s.o.Store.Posts(ctx, store.PostFilter{Statuses: []news.Status{news.StatusFailed}, NewestFirst: true, Limit: 5}); err != nil {
+	if tv.Failed, err = s.o.Store.Posts(ctx, store.PostFilter{Statuses: []news.Status{news.StatusFailed}, Order: store.ByUpdate, Limit: 5}); err != nil {
 		s.fail(w, err)
 		return
 	}
@@ -329,7 +361,7 @@ func (s *Server) showPosts(w http.ResponseWriter, r *http.Request, v viewer, st 
 	f := store.PostFilter{Statuses: []news.Status{st}, Limit: 100}
 	page, heading, actions := "pending", "Pending approval", []cardAction{actApprove, actReject}
 	if st == news.StatusFailed {
-		f.NewestFirst = true
+		f.Order = store.ByUpdate
 		page, heading, actions = "failed", "Failed posts", []cardAction{actRetry, actCancel}
 	}
 	posts, err := s.o.Store.Posts(r.Context(), f)

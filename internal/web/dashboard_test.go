@@ -758,3 +758,25 @@ func TestSessionsAreSharedByReplicas(t *testing.T) {
 		t.Errorf("the other replica answered %d, want the page", resp.StatusCode)
 	}
 }
+
+// The timeline pages back through every published post.
+func TestTimelinePages(t *testing.T) {
+	d := newDash(t, Options{Tokens: map[string]string{editorToken: editorName}})
+	for i := range timelinePage + 7 {
+		d.addPost(fmt.Sprintf("Published story number %03d", i), news.StatusPublished, nil)
+	}
+	b := d.browser()
+	b.signIn(editorToken)
+	a := b.get("/")
+	older := regexp.MustCompile(`href="(/\?older=[0-9-]+)" rel="next"`).FindStringSubmatch(a.body)
+	if older == nil || strings.Count(a.body, "Published story number") != timelinePage {
+		t.Fatalf("first page: %d posts, older link %v", strings.Count(a.body, "Published story number"), older)
+	}
+	a = b.get(older[1])
+	if n := strings.Count(a.body, "Published story number"); n != 7 || strings.Contains(a.body, `rel="next"`) {
+		t.Errorf("second page: %d posts", n)
+	}
+	if !strings.Contains(a.body, "Published story number 000") {
+		t.Error("the oldest post is not on the last page")
+	}
+}

@@ -226,3 +226,56 @@ func TestAPIQueueInSendOrder(t *testing.T) {
 		t.Errorf("queue out of send order: %s", body)
 	}
 }
+
+// GET /api/v1/posts pages through every post: limit up to 1,000, a next
+// cursor until the last page, each post once.
+func TestAPIPostsPages(t *testing.T) {
+	srv, st, _ := editorServer(t, Options{Tokens: map[string]string{anaToken: "ana"}})
+	ctx := context.Background()
+	now := time.Now()
+	const n = 250
+	for i := range n {
+		p := &news.Post{Destination: "x", Text: fmt.Sprintf("post %d", i), Status: news.StatusQueued, SortAt: now, NotBefore: now, CreatedAt: now}
+		if err := st.AddPost(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	seen := map[int64]bool{}
+	pages, cursor := 0, ""
+	for {
+		u := srv.URL + "/api/v1/posts?limit=100"
+		if cursor != "" {
+			u += "&cursor=" + cursor
+		}
+		code, body := do(t, "GET", u, anaToken, "")
+		var page struct {
+			Posts []postJSON
+			Next  string
+		}
+		if err := json.Unmarshal([]byte(body), &page); code != 200 || err != nil {
+			t.Fatalf("%d %s", code, body)
+		}
+		pages++
+		for _, p := range page.Posts {
+			if seen[p.ID] {
+				t.Fatalf("post %d on two pages", p.ID)
+			}
+			seen[p.ID] = true
+		}
+		if page.Next == "" {
+			break
+		}
+		cursor = page.Next
+	}
+	if len(seen) != n || pages != 3 {
+		t.Errorf("%d posts in %d pages, want %d in 3", len(seen), pages, n)
+	}
+	for _, q := range []string{"limit=0", "limit=1001", "limit=ten", "cursor=bogus"} {
+		if code, body := do(t, "GET", srv.URL+"/api/v1/posts?"+q, anaToken, ""); code != 400 || !strings.Contains(body, `"error"`) {
+			t.Errorf("%s: %d %s", q, code, body)
+		}
+	}
+	if code, body := do(t, "GET", srv.URL+"/api/v1/posts?limit=1000", anaToken, ""); code != 200 || strings.Contains(body, `"next"`) {
+		t.Errorf("one page of all: %d, next given", code)
+	}
+}

@@ -95,13 +95,27 @@ func (s *DB) Posts(ctx context.Context, f store.PostFilter) ([]*news.Post, error
 		where = append(where, "sort_at < ?")
 		args = append(args, s.d.time(f.SortBefore))
 	}
+	if c := f.After; c != nil {
+		switch f.Order {
+		case store.ByUpdate:
+			at := s.d.time(c.At)
+			where = append(where, "(COALESCE(published_at, updated_at) < ? OR (COALESCE(published_at, updated_at) = ? AND id < ?))")
+			args = append(args, at, at, c.ID)
+		case store.ByID:
+			where = append(where, "id < ?")
+			args = append(args, c.ID)
+		}
+	}
 	q := `SELECT ` + postColumns + ` FROM posts`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
-	if f.NewestFirst {
+	switch f.Order {
+	case store.ByUpdate:
 		q += " ORDER BY COALESCE(published_at, updated_at) DESC, id DESC"
-	} else {
+	case store.ByID:
+		q += " ORDER BY id DESC"
+	default:
 		q += " ORDER BY priority DESC, not_before, sort_at, id"
 	}
 	limit := f.Limit

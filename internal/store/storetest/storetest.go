@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -53,6 +54,7 @@ func Run(t *testing.T, newDB Backend) {
 		{"SignInFailures", one(testSignInFailures)},
 		{"ArticleByKey", one(testArticleByKey)},
 		{"ListAndCount", one(testListAndCount)},
+		{"Pages", one(testPages)},
 		{"TimePrecision", one(testTimePrecision)},
 		{"Reopen", testReopen},
 	}
@@ -482,7 +484,7 @@ func testListAndCount(t *testing.T, s store.Store) {
 	if err != nil || len(list) != 3 {
 		t.Errorf("Posts(queued, pending) = %d, %v", len(list), err)
 	}
-	list, _ = s.Posts(ctx, store.PostFilter{Limit: 2, NewestFirst: true})
+	list, _ = s.Posts(ctx, store.PostFilter{Limit: 2, Order: store.ByUpdate})
 	if len(list) != 2 {
 		t.Errorf("limit not applied: %d", len(list))
 	}
@@ -806,4 +808,45 @@ func testSignInFailures(t *testing.T, s store.Store) {
 func transition(s store.Store, ctx context.Context, id int64, from []news.Status, to news.Status, reason, actor string,
 	at time.Time, update func(*news.Post)) (*news.Post, error) {
 	return s.Transition(ctx, id, from, to, reason, actor, at, outbox.Settle(to, at, update))
+}
+
+// Pages of posts by id or by publication read every post once, ties
+// broken by id.
+func testPages(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	var ids []int64
+	for i := range 7 {
+		p := queued(fmt.Sprint(i), t0)
+		if err := s.AddPost(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		at := t0.Add(time.Duration(i/2) * time.Minute) // pairs published at one time
+		if _, err := transition(s, ctx, p.ID, []news.Status{news.StatusQueued}, news.StatusPublished, "", "", at, nil); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, p.ID)
+	}
+	for _, order := range []store.PostOrder{store.ByID, store.ByUpdate} {
+		var got []int64
+		var after *store.Cursor
+		for {
+			page, err := s.Posts(ctx, store.PostFilter{Order: order, Limit: 3, After: after})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page) == 0 {
+				break
+			}
+			for _, p := range page {
+				got = append(got, p.ID)
+			}
+			last := page[len(page)-1]
+			after = &store.Cursor{At: last.PublishedAt, ID: last.ID}
+		}
+		want := slices.Clone(ids)
+		slices.Reverse(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("order %d: pages gave %v, want %v", order, got, want)
+		}
+	}
 }
