@@ -95,6 +95,8 @@ func runDaemon(ctx context.Context, cfg *config.Config, log *slog.Logger, o daem
 		Queued:   disp.Kick,
 
 		BreakingCategories: cfg.BreakingCategories,
+		PostOffsite:        cfg.OffsiteLinks == "post",
+		Exclude:            cfg.Exclude.Regexp,
 	}
 	poller := &source.Poller{
 		Store: st, Fetcher: fetcher, Handler: ing,

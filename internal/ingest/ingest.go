@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -56,6 +57,13 @@ type Ingester struct {
 	MaxAge   time.Duration
 	// Approval makes every automatic post wait for an editor (pending).
 	Approval bool
+	// PostOffsite lets an article whose link leaves the feed's own site go out on its
+	// own (HERALD_OFFSITE_LINKS=post, for aggregator feeds); by default it waits for an
+	// editor, as sponsored content always does (see verdict).
+	PostOffsite bool
+	// Exclude, when set, records the articles whose title, a category or link it matches
+	// without posting them (HERALD_EXCLUDE).
+	Exclude *regexp.Regexp
 	// BreakingCategories get a higher priority than the rest.
 	BreakingCategories []string
 	Clock              func() time.Time
@@ -131,6 +139,7 @@ func (in *Ingester) HandleFeed(ctx context.Context, f *store.Feed, p *feed.Parse
 		}
 	}
 
+	own := siteOf(f.URL, p)
 	queued := 0
 	for i, c := range fresh {
 		var posts []*news.Post
@@ -152,7 +161,7 @@ func (in *Ingester) HandleFeed(ctx context.Context, f *store.Feed, p *feed.Parse
 			}
 		}
 		if post[i] {
-			posts = in.posts(c.a, now)
+			posts = in.posts(c.a, c.item, own, now)
 		}
 		added, err := in.Store.AddArticle(ctx, c.a, posts...)
 		if err != nil {
@@ -215,15 +224,17 @@ func (in *Ingester) article(f *store.Feed, it feed.Item, now time.Time) (*news.A
 }
 
 // summarize fills the article's summary: the lede of the feed's body, else
-// of its description, else of the page itself.
+// of its description, else of its Media RSS description, else of the page
+// itself. The page of a link behind a feed service's redirect is read in any
+// case, for the article's own address.
 func (in *Ingester) summarize(ctx context.Context, f *store.Feed, a *news.Article, it feed.Item) {
-	for _, body := range []string{it.Content, it.Description} {
-		if s := extract.Lede(body, 0); s != "" {
+	for _, body := range []string{it.Content, it.Description, it.MediaDescription} {
+		if s := extract.TitledLede(body, a.Title, 0); s != "" {
 			a.Summary = s
-			return
+			break
 		}
 	}
-	if in.Pages == nil {
+	if in.Pages == nil || (a.Summary != "" && !behindRedirect(a.URL)) {
 		return
 	}
 	if err := in.readPage(ctx, a, !sameHost(f.URL, a.URL)); err != nil {
@@ -317,12 +328,10 @@ func sameHost(feedURL, link string) bool {
 	return err1 == nil && err2 == nil && strings.EqualFold(f.Hostname(), l.Hostname())
 }
 
-// posts makes one post per destination for an article.
-func (in *Ingester) posts(a *news.Article, now time.Time) []*news.Post {
-	status := news.StatusQueued
-	if in.Approval {
-		status = news.StatusPending
-	}
+// posts makes one post per destination for an article, in the state verdict
+// decides.
+func (in *Ingester) posts(a *news.Article, it feed.Item, own site, now time.Time) []*news.Post {
+	status, why := in.verdict(a, it, own, now)
 	priority := news.PriorityNormal
 	if in.isBreaking(a) {
 		priority = priorityBreaking
@@ -340,16 +349,12 @@ func (in *Ingester) posts(a *news.Article, now time.Time) []*news.Post {
 			HasLink:     true,
 		}
 		text, err := t.Compose(a)
-		switch {
-		case err != nil:
+		if err != nil {
 			p.Status = news.StatusFailed
 			p.LastError = "could not write the post: " + err.Error()
 			p.Text = a.Title + " " + a.URL
-		case in.MaxAge > 0 && now.Sub(a.Published) > in.MaxAge:
-			p.Status = news.StatusSkipped
-			p.LastError = fmt.Sprintf("published %s ago, more than HERALD_MAX_AGE (%s)", now.Sub(a.Published).Round(time.Minute), in.MaxAge)
-			p.Text = text
-		default:
+		} else {
+			p.LastError = why
 			p.Text = text
 		}
 		out = append(out, p)
