@@ -49,7 +49,7 @@ var anyCase = set(
 	// units, numbers and references that come before what they count
 	"mio", "mrd", "tsd", "nr", "núm", "nº", "pág", "págs", "pag", "aprox", "approx", "ca", "str",
 	"avda", "bzw", "vgl", "ggf", "evtl", "inkl", "sog", "ggü", "abs", "bd", "dt", "vs", "cf",
-	"cfr", "tel", "dept", "univ", "cía", "hnos", "ул", "вул", "просп", "обл", "гг", "см", "див",
+	"cfr", "tel", "dept", "univ", "cía", "hnos", "ул", "вул", "просп", "обл", "см", "див",
 	"напр", "ст", "тт",
 	// months, which a day or year follows
 	"jan", "feb", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "ene", "dic",

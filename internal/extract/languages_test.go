@@ -294,3 +294,20 @@ func TestWithEllipsis(t *testing.T) {
 		t.Errorf("excerpt with its own ellipsis: %q", got)
 	}
 }
+
+// Paid content keeps its disclosure at the head of the lede; a sponsor's credit line
+// above a story is a label, not its summary.
+func TestLedeSponsored(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"Publicité – Avec la hausse du prix de l’énergie, remplacer une vieille chaudière peut réduire la facture de 30 %.",
+			"Publicité – Avec la hausse du prix de l’énergie, remplacer une vieille chaudière peut réduire la facture de 30 %."},
+		{"<p>Anzeige: Wer früh anfängt, profitiert vom Zinseszins und spart im Alter deutlich mehr.</p>",
+			"Anzeige: Wer früh anfängt, profitiert vom Zinseszins und spart im Alter deutlich mehr."},
+		{"<p><strong>In partnership with Cedar Outfitters</strong></p><p>The Cedar Valley library began collecting winter coats for children on Sunday.</p>",
+			"The Cedar Valley library began collecting winter coats for children on Sunday."},
+	} {
+		if got := Lede(tt.in, 0); got != tt.want {
+			t.Errorf("Lede(%q)\n got %q\nwant %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -232,16 +232,16 @@ var (
 		// labels, which end in a colon, bar, dash or bracket
 		`(?:breaking|breaking news|just in|developing|live|live updates|latest|alert|news alert|flash|` +
 		`photo|photos|photograph|picture|image|images|video|watch|listen|gallery|credit|credits|source|caption|featured image|file photo|file|` +
-		`related|more|see also|recommended|trending|popular|tags|tagged|filed under|posted in|categories|category|comments|sponsored|advertisement|` +
+		`related|more|see also|recommended|trending|popular|tags|tagged|filed under|posted in|categories|category|comments|advertisement|` +
 		`note|disclaimer|` +
-		`en directo|en vivo|última hora|urgente|vídeo|fotos|galería|relacionado|relacionada|publicidad|patrocinado|` +
-		`en direct|direct|alerte|urgent|vidéo|diaporama|à lire aussi|lire aussi|publicité|` +
-		`liveblog|live-ticker|liveticker|eilmeldung|bildergalerie|fotostrecke|lesen sie auch|mehr zum thema|anzeige|werbung|` +
-		`ao vivo|galeria|leia também|leia mais|publicidade|` +
-		`diretta|in diretta|ultim['’]ora|ultima ora|fotogallery|leggi anche|pubblicità|` +
-		`онлайн|трансляция|видео|фото|срочно|молния|читайте также|реклама|наживо|відео|терміново|блискавка|читайте також|` +
-		`عاجل|مباشر|فيديو|بالفيديو|بالصور|شاهد|اقرأ أيضا|اقرأ أيضاً|إعلان|` +
-		`直播|视频|快讯|突发|图集|相关阅读|相关新闻|广告)\s*[:：|»›>–—\]】-]|` +
+		`en directo|en vivo|última hora|urgente|vídeo|fotos|galería|relacionado|relacionada|` +
+		`en direct|direct|alerte|urgent|vidéo|diaporama|à lire aussi|lire aussi|` +
+		`liveblog|live-ticker|liveticker|eilmeldung|bildergalerie|fotostrecke|lesen sie auch|mehr zum thema|` +
+		`ao vivo|galeria|leia também|leia mais|` +
+		`diretta|in diretta|ultim['’]ora|ultima ora|fotogallery|leggi anche|` +
+		`онлайн|трансляция|видео|фото|срочно|молния|читайте также|наживо|відео|терміново|блискавка|читайте також|` +
+		`عاجل|مباشر|فيديو|بالفيديو|بالصور|شاهد|اقرأ أيضا|اقرأ أيضاً|` +
+		`直播|视频|快讯|突发|图集|相关阅读|相关新闻)\s*[:：|»›>–—\]】-]|` +
 		// phrases that open nothing but boilerplate
 		`(?:read more|read also|also read|see also|further reading|most read|related (?:articles|stories|posts|items|news|content)|` +
 		`continue reading|click here|tap here|share this|share on|share via|follow us|follow @|like us|join us|join our|subscribe|sign up|` +
@@ -474,6 +474,9 @@ func stripLead(t string) string {
 // byline, a dateline or an agency credit.
 func stripOpening(t string) string {
 	head := prefix(t, 400)
+	if adLabel.MatchString(head) {
+		return t
+	}
 	if r := stripNote(t); r != t {
 		return r
 	}

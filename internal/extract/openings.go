@@ -237,7 +237,7 @@ func label(t string) bool {
 	if kicker.MatchString(t+":") || junkStart.MatchString(t+":") {
 		return true // the label alone, without its text
 	}
-	if isByline(t) || findCredit(t) != nil || dateText(t) {
+	if isByline(t) || findCredit(t) != nil || dateText(t) || sponsorLine.MatchString(t) {
 		return true
 	}
 	upper, letters := 0, 0
@@ -251,6 +251,17 @@ func label(t string) bool {
 	}
 	return letters > 0 && upper == letters && len(strings.Fields(t)) < 8 // "ARA NEWS EXCLUSIVE"
 }
+
+// adLabel is the disclosure that opens paid content ("Publicité –", "Anzeige:",
+// "Sponsored |"): it stays in the lede, which an editor reviews before it is posted, and
+// is not taken for a dateline.
+var adLabel = regexp.MustCompile(`(?i)^[\[(]?\s*(?:sponsored|sponsored content|advertorial|paid post|anzeige|publicidad|publirreportaje|publicité|publireportage|` +
+	`publicidade|pubblicità|реклама|на правах рекламы|на правах реклами|إعلان|广告)\s*[:|\])–—-]`)
+
+// sponsorLine credits a sponsor or partner: a label above a story, not its summary.
+var sponsorLine = regexp.MustCompile(`(?i)^(?:in partnership with|in association with|presented by|sponsored by|brought to you by|supported by|` +
+	`en partenariat avec|en colaboración con|patrocinado por|in zusammenarbeit mit|präsentiert von|in collaborazione con|em parceria com|` +
+	`при поддержке|за підтримки|بالتعاون مع|برعاية)\s`)
 
 // labels are whole short texts that are labels in some language.
 var labels = wordSet("live", "analysis", "video", "videos", "opinion", "watch", "listen", "podcast", "gallery",
