@@ -156,7 +156,7 @@ var (
 		`contenido patrocinado|publicité|publireportage|contenu sponsorisé|conteúdo patrocinado|publicidade|publieditorial|` +
 		`pubblicità|contenuto sponsorizzato|informazione pubblicitaria|реклама|на правах рекламы|партнерский материал|` +
 		`на правах реклами|партнерський матеріал|إعلان|محتوى ممول|محتوى مدفوع|广告|推广)` +
-		`\s*(?:[:：|\]】)»”"–—-]|\s(?:by|von|de|por|par|di|da|от|від)\s|$)|` +
+		`\s*(?:[:：|\]】)»”"–—.-]|\s(?:by|von|de|por|par|di|da|от|від)\s|$)|` +
 		`(?:this|the following)\s+(?:is\s+an?\s+|(?:article|post|story|content|feature|piece)\s+(?:is|was)\s+(?:an?\s+)?)?(?:sponsored|paid|paid-for|advertising|promotional)\b|` +
 		`(?:an?\s+)?(?:sponsored|paid)\s+(?:article|post|story|content|feature)\b|` +
 		`(?:(?:this\s+(?:article|content|story|post|series)\s+(?:is|was)\s+)?(?:produced|created|brought to you|presented)\s+)?in\s+partnership\s+with\b|` +
@@ -176,7 +176,7 @@ func sponsored(a *news.Article, it feed.Item) string {
 	}
 	for _, t := range []string{a.Title, opening(it.Content), opening(it.Description), opening(it.MediaDescription)} {
 		if m := sponsoredOpening.FindString(t); m != "" {
-			return fmt.Sprintf("it opens with %q", strings.Trim(strings.TrimSpace(m), "[(【«\"“:：|]】)»”–—- "))
+			return fmt.Sprintf("it opens with %q", strings.Trim(strings.TrimSpace(m), "[(【«\"“:：|]】)»”–—-. "))
 		}
 	}
 	if u, err := url.Parse(a.URL); err == nil && sponsoredPath.MatchString(u.Path) {
