@@ -311,3 +311,30 @@ func TestLedeSponsored(t *testing.T) {
 		}
 	}
 }
+
+// A dateline's date has a month next to its day, in any language; a number next to
+// another word is no date.
+func TestDatesValid(t *testing.T) {
+	for m, want := range map[string]bool{
+		"MADRID, 28 nov (EFE).- ":            true,
+		"Buenos Aires, 28 de noviembre – ":   true,
+		"МОСКВА, 1 ноября. /ТАСС/. ":         true,
+		"КИЇВ, 1 листопада – ":               true,
+		"WASHINGTON, Jan. 5 (AP) — ":         true,
+		"Am 28. November – ":                 true,
+		"KOBANI, 28 families – ":             false,
+		"Kyiv, 3 пострадавших – ":            false,
+		"MADRID, 28 (EUROPA PRESS) ":         true,
+		"Paris, 28 novembre 2017 (AFP) - ":   true,
+		"Lisboa, 01 nov 2026 (Lusa) - ":      true,
+		"Roma, 01 nov. (AdnKronos) - ":       true,
+		"BOGOTÁ, 28 Nov. (Reuters) - ":       true,
+		"LONDON, Nov 28 (Reuters) - ":        true,
+		"Berlin, 12 Einsatzkräfte – ":        true, // capitalised: a country or agency may stand there
+		"Kobani, 12 sq km of farmland – The": false,
+	} {
+		if got := datesValid(m); got != want {
+			t.Errorf("datesValid(%q) = %v, want %v", m, got, want)
+		}
+	}
+}

@@ -226,24 +226,8 @@ func endsSentence(s string) bool {
 }
 
 var (
-	// ticker and label lines that open a paragraph which is not a lede, in the languages
-	// herald reads.
-	junkStart = regexp.MustCompile(`(?i)^\W{0,3}(?:` +
-		// labels, which end in a colon, bar, dash or bracket
-		`(?:breaking|breaking news|just in|developing|live|live updates|latest|alert|news alert|flash|` +
-		`photo|photos|photograph|picture|image|images|video|watch|listen|gallery|credit|credits|source|caption|featured image|file photo|file|` +
-		`related|more|see also|recommended|trending|popular|tags|tagged|filed under|posted in|categories|category|comments|advertisement|` +
-		`note|disclaimer|` +
-		`en directo|en vivo|última hora|urgente|vídeo|fotos|galería|relacionado|relacionada|` +
-		`en direct|direct|alerte|urgent|vidéo|diaporama|à lire aussi|lire aussi|` +
-		`liveblog|live-ticker|liveticker|eilmeldung|bildergalerie|fotostrecke|lesen sie auch|mehr zum thema|` +
-		`ao vivo|galeria|leia também|leia mais|` +
-		`diretta|in diretta|ultim['’]ora|ultima ora|fotogallery|leggi anche|` +
-		`онлайн|трансляция|видео|фото|срочно|молния|читайте также|наживо|відео|терміново|блискавка|читайте також|` +
-		`عاجل|مباشر|فيديو|بالفيديو|بالصور|شاهد|اقرأ أيضا|اقرأ أيضاً|` +
-		`直播|视频|快讯|突发|图集|相关阅读|相关新闻)\s*[:：|»›>–—\]】-]|` +
-		// phrases that open nothing but boilerplate
-		`(?:read more|read also|also read|see also|further reading|most read|related (?:articles|stories|posts|items|news|content)|` +
+	// junkPhrase opens nothing but boilerplate.
+	junkPhrase = regexp.MustCompile(`(?i)^\W{0,3}(?:(?:read more|read also|also read|see also|further reading|most read|related (?:articles|stories|posts|items|news|content)|` +
 		`continue reading|click here|tap here|share this|share on|share via|follow us|follow @|like us|join us|join our|subscribe|sign up|` +
 		`download our|get our|listen to our|leave a reply|leave a comment|post a comment|your email address|required fields|` +
 		`reporting by|editing by|writing by|additional reporting|compiled by|file photo|photo by|photo credit|copyright|` +
@@ -309,11 +293,8 @@ func realText(lines []line, title string) (text string, cut bool, kind textKind)
 	}
 	// The "[…]" of an excerpt is in its last hundred or so bytes; most paragraphs have no
 	// ellipsis or "more" link there, and skip the regular expression.
-	from := max(0, len(text)-120)
-	if tail := text[from:]; strings.Contains(tail, "…") || strings.Contains(tail, "...") || containsAny(strings.ToLower(tail), moreWords) {
-		if loc := excerptCut.FindStringIndex(tail); loc != nil && from+loc[0] > 0 {
-			text, cut = strings.TrimSpace(text[:from+loc[0]]), true
-		}
+	if at := excerptCutAt(text); at > 0 {
+		text, cut = strings.TrimSpace(text[:at]), true
 	}
 	text = stripLead(text)
 	text = dropTitle(text, title)
@@ -338,13 +319,37 @@ func realText(lines []line, title string) (text string, cut bool, kind textKind)
 	return text, cut, sentenceText
 }
 
-func containsAny(s string, words []string) bool {
-	for _, w := range words {
-		if strings.Contains(s, w) {
-			return true
+// excerptCutAt is where the "[…]" or "… Continue reading" of an excerpt starts in text, or
+// -1. It is in the last hundred or so bytes; the expression runs from the first ellipsis
+// or "more" word there, and not at all when there is none, as in most paragraphs.
+func excerptCutAt(text string) int {
+	from := max(0, len(text)-120)
+	tail := text[from:]
+	start := -1
+	for _, mark := range []string{"…", "...", "["} {
+		if i := strings.Index(tail, mark); i >= 0 && (start < 0 || i < start) {
+			start = i
 		}
 	}
-	return false
+	lower := strings.ToLower(tail)
+	for _, w := range moreWords {
+		if i := strings.Index(lower, w); i >= 0 && (start < 0 || i < start) && len(lower) == len(tail) {
+			start = i
+		}
+	}
+	if start < 0 {
+		return -1
+	}
+	// Back over the space and the first word of a "more" link ("continue reading").
+	start = max(0, start-24)
+	for start > 0 && !utf8.RuneStart(tail[start]) {
+		start--
+	}
+	loc := excerptCut.FindStringIndex(tail[start:])
+	if loc == nil {
+		return -1
+	}
+	return from + start + loc[0]
 }
 
 // junkLine reports a line that cannot open a lede: a label, prompt or byline above the text.
@@ -359,7 +364,28 @@ func junkLine(l line) bool {
 // junkText reports paragraph text that is boilerplate from its first word: a label, a
 // ticker, a byline. Prompts inside a paragraph are weeded out sentence by sentence.
 func junkText(t string) bool {
-	return junkStart.MatchString(prefix(t, 120)) || (isByline(t) && !endsSentence(t))
+	return junkStart(t) || (isByline(t) && !endsSentence(t))
+}
+
+// junkStart reports text that opens with a ticker or label line (junkLabels) or with
+// boilerplate (junkPhrase).
+func junkStart(t string) bool {
+	head := prefix(t, 120)
+	if junkLabels.find(head) != nil {
+		return true
+	}
+	return (phraseWords[leadWord(head)] || strings.Contains(prefix(head, 8), "©")) && junkPhrase.MatchString(head)
+}
+
+// phraseWords are the first words of junkPhrase's phrases.
+var phraseWords = wordSet("read", "also", "see", "further", "most", "related", "continue", "click", "tap", "share",
+	"follow", "like", "join", "subscribe", "sign", "download", "get", "listen", "leave", "post", "your", "required",
+	"reporting", "editing", "writing", "additional", "compiled", "file", "photo", "copyright", "all", "advertisement",
+	"for", "this")
+
+// within reports whether one of the runes of set is among the first n bytes of s.
+func within(s string, n int, set string) bool {
+	return strings.ContainsAny(prefix(s, n), set)
 }
 
 // isByline reports text that is a byline line: "By Jane Doe and John Roe, ARA News
@@ -398,7 +424,7 @@ var junkPhrases = []string{
 
 // junkSentence reports a sentence that is a prompt rather than news.
 func junkSentence(s string) bool {
-	if junkStart.MatchString(prefix(s, 120)) || editorNote.MatchString(prefix(s, 120)) {
+	if junkStart(s) || editorNoteAt(s) != nil {
 		return true
 	}
 	if len(s) >= 200 {
@@ -473,44 +499,76 @@ func stripLead(t string) string {
 // stripOpening removes one thing that opens t before the story: a note, a kicker, a
 // byline, a dateline or an agency credit.
 func stripOpening(t string) string {
+	// Each expression runs only where the separator it ends in is near the start: most
+	// paragraphs open with none of these and skip them all.
 	head := prefix(t, 400)
-	if adLabel.MatchString(head) {
+	if adLabels.find(head) != nil {
 		return t
 	}
 	if r := stripNote(t); r != t {
 		return r
 	}
-	if m := kicker.FindStringIndex(head); m != nil && startsStory(t[m[1]:]) {
+	if m := kickers.find(head); m != nil && startsStory(t[m[1]:]) {
 		return t[m[1]:]
 	}
 	if r := stripByline(t); r != t {
 		return r
 	}
-	if m := datelineDash.FindStringIndex(head); m != nil && startsStory(t[m[1]:]) && placeLike(t[:m[1]]) {
-		return t[m[1]:]
+	if dashNear(head) {
+		if m := datelineDash.FindStringIndex(head); m != nil && startsStory(t[m[1]:]) && placeLike(t[:m[1]]) && datesValid(t[:m[1]]) {
+			return t[m[1]:]
+		}
+		if m := datelineBare.FindStringIndex(head); m != nil && startsStory(t[m[1]:]) && datesValid(t[:m[1]]) {
+			return t[m[1]:]
+		}
 	}
-	if m := datelineColon.FindStringIndex(head); m != nil && startsStory(t[m[1]:]) {
-		return t[m[1]:]
+	if within(head, 100, ":") {
+		if m := datelineColon.FindStringIndex(head); m != nil && startsStory(t[m[1]:]) && datesValid(t[:m[1]]) {
+			return t[m[1]:]
+		}
 	}
-	if m := datelineBare.FindStringIndex(head); m != nil && startsStory(t[m[1]:]) {
-		return t[m[1]:]
+	if within(head, 120, "(") {
+		if m := datelineAgency.FindStringIndex(head); m != nil && startsStory(t[m[1]:]) && datesValid(t[:m[1]]) {
+			return t[m[1]:]
+		}
 	}
-	if m := datelineAgency.FindStringIndex(head); m != nil && startsStory(t[m[1]:]) {
-		return t[m[1]:]
-	}
-	if m := datelineDot.FindStringIndex(head); m != nil && startsStory(t[m[1]:]) && placeLike(t[:m[1]]) && !abbrevBefore(t[:m[1]]) {
-		return t[m[1]:]
+	if dotNear(head) {
+		if m := datelineDot.FindStringIndex(head); m != nil && startsStory(t[m[1]:]) && placeLike(t[:m[1]]) && !abbrevBefore(t[:m[1]]) && datesValid(t[:m[1]]) {
+			return t[m[1]:]
+		}
 	}
 	if m := agencyLead.FindStringIndex(head); m != nil && startsStory(t[m[1]:]) {
 		return t[m[1]:]
 	}
-	if m := datelineCJK.FindStringIndex(head); m != nil {
-		return t[m[1]:]
-	}
-	if m := creditCJK.FindStringIndex(head); m != nil {
-		return t[m[1]:]
+	if r, _ := utf8.DecodeRuneInString(head); r == '【' || r == '（' || r == '(' || unicode.Is(unicode.Han, r) {
+		if m := datelineCJK.FindStringIndex(head); m != nil {
+			return t[m[1]:]
+		}
+		if m := creditCJK.FindStringIndex(head); m != nil {
+			return t[m[1]:]
+		}
 	}
 	return t
+}
+
+// dashNear reports a dash where a dateline could end: a dateline is a place, a date and
+// an agency at most.
+func dashNear(head string) bool {
+	h := prefix(head, 160)
+	i := strings.IndexAny(h, "–—")
+	for _, d := range []string{" -", ".-", ")-"} {
+		if j := strings.Index(h, d); j >= 0 && (i < 0 || j < i) {
+			i = j
+		}
+	}
+	return i >= 0 && strings.Count(h[:i], " ") <= 14
+}
+
+// dotNear reports a full stop where a dateline that ends in one could: after a word or
+// two ("Berlin. "), or after a place and a date ("МОСКВА, 28 ноября. ").
+func dotNear(head string) bool {
+	i := strings.Index(prefix(head, 120), ". ")
+	return i >= 0 && (i <= 40 || strings.IndexByte(head[:i], ',') >= 0)
 }
 
 // abbrevBefore reports whether the first full stop of a dateline match ends an

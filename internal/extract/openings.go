@@ -22,13 +22,18 @@ const (
 	// dlWord is a capitalised word of a place name ("Kobani", "BEIRUT", "São", "Frankfurt/Main",
 	// "Saint-Étienne", "دمشق").
 	dlWord = `[\p{Lu}\p{Lo}][\p{L}\p{M}'’.&]*(?:[-/][\p{L}\p{M}]+)*`
-	// dlParticle joins the words of a place name.
-	dlParticle = `(?:(?:de|do|da|dos|das|del|della|di|du|des|la|le|les|el|am|an|der|im|upon|sur)\s+)`
+	// dlParticle joins the words of a place name: de, del, della, des, da, do, dos, du, la,
+	// le, les, el, am, an, der, im, upon, sur.
+	dlParticle = `(?:(?:d(?:e[lsr]?|ella|[aiou]s?)|l[ae]s?|el|a[mn]|im|upon|sur)\s+)`
 	// dlPlace is one to four words of a place.
-	dlPlace = `(?:` + dlWord + `\s+` + dlParticle + `{0,2}){0,3}` + dlWord
+	dlPlace = dlWord + `(?:\s+` + dlParticle + `*` + dlWord + `){0,3}`
 
-	// dlMonth is a month name or its short form, in any case.
-	dlMonth = `(?i:jan(?:uary|uar|vier)?|feb(?:ruary|ruar)?|febr?|mar(?:ch|s)?|apr(?:il)?|may|jun[ei]?|jul[yi]?|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|` +
+	// dlMonth is where a dateline has a month: any word, which datesValid checks against
+	// monthNames afterwards. The names themselves in the expression would make it ten
+	// times as large and slow.
+	dlMonth = `\p{L}{3,10}\.?`
+	// monthNames are month names and their short forms, in any case.
+	monthNames = `(?i:jan(?:uary|uar|vier)?|feb(?:ruary|ruar)?|febr?|mar(?:ch|s)?|apr(?:il)?|may|jun[ei]?|jul[yi]?|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|` +
 		`ene(?:ro)?|febrero|marzo|abr(?:il)?|mayo|junio|julio|ago(?:sto)?|se(?:p)?tiembre|octubre|noviembre|dic(?:iembre)?|` +
 		`janv(?:ier)?|févr(?:ier)?|avr(?:il)?|mai|juin|juil(?:let)?|août|septembre|octobre|novembre|déc(?:embre)?|` +
 		`jänner|märz|mär|juni|juli|okt(?:ober)?|dez(?:ember)?|` +
@@ -74,7 +79,7 @@ var (
 	// INTERFAX.RU - …", "КИЇВ, 28 листопада. /Укрінформ/.". The place is at most two words
 	// (with particles) unless a date follows it: a sentence of three capitalised words is
 	// more likely a headline run into the text.
-	datelineDot = regexp.MustCompile(`^(?:` + dlWord + `(?:\s+` + dlParticle + `{0,2}` + dlWord + `)?|` + dlPlace + `,\s*` + dlDay + `)` +
+	datelineDot = regexp.MustCompile(`^(?:` + dlWord + `(?:\s+` + dlParticle + `*` + dlWord + `)?|` + dlPlace + `,\s*` + dlDay + `)` +
 		`(?:,\s*` + dlDay + `)?\.\s+(?:` + dlDay + `\.\s+)?(?:/[^/\s][^/]{0,30}/\.?\s*|` + agencies + `\s*[-–—.:]\s+)?`)
 	// agencyLead is an agency's name alone before the story: what remains of "МОСКВА, 28 ноя
 	// — РИА Новости. Президент…" once the place is gone, or "EFE: El Gobierno…".
@@ -86,7 +91,9 @@ var (
 	// "据新华社报道（记者 李四）：", "（记者 张三）", "【环球时报综合报道】".
 	creditCJK = regexp.MustCompile(`^(?:\p{Han}{1,12}消息\s*(?:[（(][^）)]{0,30}[）)])?\s*[：:]|据?\p{Han}{1,12}报道\s*[（(][^）)]{0,30}[）)]\s*[：:，,]?|[（(]记者[^）)]{0,24}[）)]|【[^】]{1,20}】)\s*`)
 	// datelineIn finds a dateline after a caption and credit in running text.
-	datelineIn = regexp.MustCompile(`(?:^|\s)` + dlPlace + `(?:,\s*` + dlAfter + `)?` + dlAgency + `?` + `(?:\s*[–—]+\s*|\s+--?\s+)`)
+	// Its date is the simple kind ("Kobani, Syria –", "Hasakah, Oct. 28 –"): the expression
+	// searches a whole window, and every alternative costs.
+	datelineIn = regexp.MustCompile(`(?:^|\s)` + dlPlace + `(?:,\s*(?:[\p{Lu}\p{Lo}][\p{L}\p{M}.]*|\d{1,2})(?:\s+(?:[\p{Lu}\p{Lo}][\p{L}\p{M}.]*|\d{1,2})){0,2}(?:,\s*\d{4})?)?` + dlAgency + `?` + `(?:\s*[–—]+\s*|\s+--?\s+)`)
 )
 
 // Bylines: "By Jane Doe", "Por María López", "Par Jean Dupont", "Von Max Mustermann",
@@ -114,8 +121,15 @@ var (
 	bylineSep = regexp.MustCompile(`^\s*(?:[|•·–—]|\s-\s|[.:]\s)\s*`)
 )
 
+// bylineWords are the words a byline starts with (blWord, blLabel).
+var bylineWords = wordSet("by", "written", "words", "story", "reporting", "por", "par", "von", "di", "door", "від", "от",
+	"автор", "автори", "авторы", "текст", "text", "texto", "autor", "autore", "auteur", "author", "كتب", "كتبت", "بقلم")
+
 // stripByline removes a byline that opens t, when it certainly is one.
 func stripByline(t string) string {
+	if !bylineWords[leadWord(t)] && !strings.HasPrefix(t, "作者") {
+		return t
+	}
 	if m := bylineLabelled.FindStringIndex(t); m != nil && startsStory(strings.TrimLeftFunc(t[m[1]:], unicode.IsSpace)) {
 		return t[m[1]:]
 	}
@@ -137,13 +151,6 @@ func stripByline(t string) string {
 
 // Notes before the story: an editor's note, a correction or an update stamp.
 var (
-	// editorNote is the label of an editor's note or a correction, in every language.
-	editorNote = regexp.MustCompile(`^[\[(【]?\s*(?i:editor['’]?s['’]? note|note from the editor|nota del editor|nota de la redacci[oó]n|nota de los editores|` +
-		`note de la r[ée]daction|n\.?d\.?l\.?r\.?|anmerkung der redaktion|hinweis der redaktion|anm\. d\. red\.|in eigener sache|` +
-		`nota do editor|nota da reda[cç][aã]o|nota da redac[cç][aã]o|nota della redazione|n\.d\.r\.|` +
-		`примечание редакции|от редакции|примітка редакції|від редакції|ملاحظة (?:المحرر|المحرّر|التحرير)|` +
-		`correction|clarification|corrección|aclaración|fe de errores|rectificatif|erratum|korrektur|berichtigung|richtigstellung|` +
-		`correção|errata|rettifica|поправка|уточнение|виправлення|تصحيح|更正)\s*[:：]|^【\p{Han}{0,6}按】|^编者按\s*[:：]?|^编辑按\s*[:：]`)
 	// updateNote is an update stamp: "Updated 11/28/17:", "UPDATE:", "Actualizado: 28/11/2017
 	// 10:00", "Mise à jour : 28 novembre", "Aktualisiert am 28.11.2017, 10:15 Uhr", "Обновлено в
 	// 12:40", "更新：". The stamp's date and time are part of it.
@@ -162,7 +169,7 @@ var updateWord = regexp.MustCompile(`(?i)updated|corrected|revised|amended|chang
 	`aktualisiert|korrigiert|ergänzt|geändert|atualizad|corrigid|alterad|aggiornat|corrett|modificat|обновл|исправл|дополн|оновл|виправл|доповн|تحديث|تصحيح|تعديل|更新|更正|修改`)
 
 // stampToken is a word of an update stamp's date and time.
-const stampToken = `(?:,|\d{1,2}[:.h]\d{2}(?:\s*(?i:a\.?m\.?|p\.?m\.?))?|\d{1,4}(?:[./-]\d{1,4}){1,2}|\d{1,4}|` + dlMonth +
+const stampToken = `(?:,|\d{1,2}[:.h]\d{2}(?:\s*(?i:a\.?m\.?|p\.?m\.?))?|\d{1,4}(?:[./-]\d{1,4}){1,2}|\d{1,4}|` + monthNames +
 	`|on|at|am|um|le|el|a las|às|em|alle|il|à|a|de|del|do|da|в|о` +
 	`|(?i:uhr|h|et|gmt|utc|cet|cest|bst|hora local|[a-z]+day|lunes|martes|miércoles|jueves|viernes|sábado|domingo|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag))`
 
@@ -171,7 +178,8 @@ const stampToken = `(?:,|\d{1,2}[:.h]\d{2}(?:\s*(?i:a\.?m\.?|p\.?m\.?))?|\d{1,4}
 // stamp goes alone when news follows it ("UPDATE: Police have arrested…"), and with its
 // sentence when that sentence is about the story ("Updated: This story has been updated…").
 func stripNote(t string) string {
-	if m := editorNote.FindStringIndex(t); m != nil {
+	// Every editor's note has a colon or bracket near its start.
+	if m := editorNoteAt(t); m != nil {
 		rest := t[m[1]:]
 		if strings.HasPrefix(t, "[") || strings.HasPrefix(t, "(") {
 			if end := strings.IndexAny(rest, "])"); end >= 0 {
@@ -183,7 +191,7 @@ func stripNote(t string) string {
 		}
 		return afterFirstSentence(rest)
 	}
-	if m := updateNote.FindStringIndex(t); m != nil {
+	if m := updateNoteAt(t); m != nil {
 		rest := strings.TrimLeftFunc(t[m[1]:], unicode.IsSpace)
 		if noteAboutStory.MatchString(rest) && updateWord.MatchString(prefix(rest, 200)) {
 			return afterFirstSentence(rest)
@@ -194,6 +202,31 @@ func stripNote(t string) string {
 	}
 	return t
 }
+
+// editorNoteAt is where the label of an editor's note or correction that opens t ends, or nil.
+func editorNoteAt(t string) []int {
+	if m := editorNotes.find(t); m != nil {
+		return m
+	}
+	if r, _ := utf8.DecodeRuneInString(t); r == '【' || r == '编' {
+		return cjkNote.FindStringIndex(t)
+	}
+	return nil
+}
+
+// updateNoteAt is updateNote.FindStringIndex for text that opens with an update label's
+// first word; other text skips the expression.
+func updateNoteAt(t string) []int {
+	if !updateWords[leadWord(t)] && !strings.HasPrefix(strings.TrimLeft(t, "[("), "更新") {
+		return nil
+	}
+	return updateNote.FindStringIndex(prefix(t, 400))
+}
+
+// updateWords are the first words of updateNote's labels.
+var updateWords = wordSet("last", "updated", "update", "actualizado", "actualizada", "actualización", "mise", "mis",
+	"aktualisiert", "aktualisierung", "atualizado", "atualizada", "atualização", "aggiornato", "aggiornata", "aggiornamento",
+	"обновлено", "обновление", "оновлено", "оновлення", "تحديث", "آخر")
 
 // afterFirstSentence is t without its first sentence.
 func afterFirstSentence(t string) string {
@@ -208,21 +241,6 @@ func afterFirstSentence(t string) string {
 	return t[i+len(sents[0]):]
 }
 
-// Kickers are the labels that stand before a dek or headline ("Analysis:", "OPINIÓN |",
-// "独家："); the text after them is the lede. Tickers, prompts and media labels ("Breaking:",
-// "EN DIRECTO |", "Video:") mark the whole paragraph as something other than a lede and are
-// in junkStart.
-var kicker = regexp.MustCompile(`^[\[(【]?\s*(?i:analysis|news analysis|opinion|comment|commentary|column|exclusive|interview|explainer|explained|fact check|factcheck|feature|review|editorial|` +
-	`análisis|opinión|tribuna|columna|exclusiva|entrevista|reportaje|crónica|editorial|` +
-	`analyse|décryptage|tribune|chronique|exclusif|entretien|reportage|éditorial|` +
-	`meinung|kommentar|kolumne|exklusiv|interview|reportage|leitartikel|hintergrund|` +
-	`análise|opinião|coluna|exclusivo|reportagem|` +
-	`analisi|opinione|commento|esclusiva|esclusivo|intervista|retroscena|` +
-	`аналитика|анализ|мнение|колонка|эксклюзив|интервью|комментарий|репортаж|` +
-	`аналітика|думка|колонка|ексклюзив|інтерв['’]ю|коментар|репортаж|` +
-	`تحليل|رأي|مقال رأي|حصري|مقابلة|حوار|تقرير|` +
-	`分析|观点|评论|独家|专访|社论)\s*[:：|»›>–—\]】)]\s*`)
-
 // label reports whether a short text without a sentence end is a label rather than a dek:
 // a generic word ("Live", "Analysis", "Vídeo", "Мнение", "独家"), a date or time, a byline,
 // a photo credit or a run of capitals.
@@ -234,7 +252,7 @@ func label(t string) bool {
 	if labels[strings.ToLower(t)] {
 		return true
 	}
-	if kicker.MatchString(t+":") || junkStart.MatchString(t+":") {
+	if kickers.find(t+":") != nil || junkStart(t+":") {
 		return true // the label alone, without its text
 	}
 	if isByline(t) || findCredit(t) != nil || dateText(t) || sponsorLine.MatchString(t) {
@@ -251,12 +269,6 @@ func label(t string) bool {
 	}
 	return letters > 0 && upper == letters && len(strings.Fields(t)) < 8 // "ARA NEWS EXCLUSIVE"
 }
-
-// adLabel is the disclosure that opens paid content ("Publicité –", "Anzeige:",
-// "Sponsored |"): it stays in the lede, which an editor reviews before it is posted, and
-// is not taken for a dateline.
-var adLabel = regexp.MustCompile(`(?i)^[\[(]?\s*(?:sponsored|sponsored content|advertorial|paid post|anzeige|publicidad|publirreportaje|publicité|publireportage|` +
-	`publicidade|pubblicità|реклама|на правах рекламы|на правах реклами|إعلان|广告)\s*[:|\])–—-]`)
 
 // sponsorLine credits a sponsor or partner: a label above a story, not its summary.
 var sponsorLine = regexp.MustCompile(`(?i)^(?:in partnership with|in association with|presented by|sponsored by|brought to you by|supported by|` +
@@ -292,7 +304,33 @@ func dateText(t string) bool {
 	return dated*2 >= len(words)
 }
 
-var monthRe = regexp.MustCompile(`^` + dlMonth + `$`)
+var monthRe = regexp.MustCompile(`^` + monthNames + `$`)
+
+// datesValid reports whether every lower-case word next to a day's number in a dateline
+// match is a month: "28 nov", "28 de noviembre", "1 ноября", not "28 people".
+func datesValid(m string) bool {
+	words := strings.FieldsFunc(m, func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune(",.()/–—-:", r)
+	})
+	for i, w := range words {
+		if len(w) > 2 || strings.Trim(w, "0123456789") != "" {
+			continue
+		}
+		for _, j := range []int{i - 1, i + 1} {
+			if j < 0 || j >= len(words) {
+				continue
+			}
+			n := words[j]
+			if n == "de" && j == i+1 && j+1 < len(words) {
+				n = words[j+1]
+			}
+			if r, _ := utf8.DecodeRuneInString(n); unicode.IsLower(r) && !monthRe.MatchString(n) {
+				return false
+			}
+		}
+	}
+	return true
+}
 
 // dateWords are weekdays and time words that make up dates.
 var dateWords = wordSet("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",

@@ -170,3 +170,46 @@ func TestFeedBurnerCopyIsNotPostedTwice(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkWriteCorpus is BenchmarkWrite over the corpus: every language and shape, from a
+// feed's entry to the post's text and its state, without the pages.
+func BenchmarkWriteCorpus(b *testing.B) {
+	feeds, _ := readCorpus(b)
+	type parsed struct {
+		p   *feed.Parsed
+		own site
+	}
+	var all []parsed
+	for _, cf := range feeds {
+		body, err := os.ReadFile(filepath.Join("testdata", "corpus", cf.file))
+		if err != nil {
+			b.Fatal(err)
+		}
+		p, err := feed.Parse(body, cf.url)
+		if err != nil {
+			b.Fatal(err)
+		}
+		all = append(all, parsed{p, siteOf(cf.url, p)})
+	}
+	in := &Ingester{Targets: []Target{{Name: "x", Compose: xWriter(b)}}, Exclude: corpusExclude}
+	f := &storeFeed
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		for _, fp := range all {
+			for _, it := range fp.p.Items {
+				a, err := in.article(f, it, now)
+				if err != nil {
+					b.Fatal(err)
+				}
+				in.summarize(context.Background(), f, a, it)
+				if _, err := in.Compose(a, "x"); err != nil {
+					b.Fatal(err)
+				}
+				in.verdict(a, it, fp.own, now)
+				n++
+			}
+		}
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "articles/s")
+}
