@@ -247,15 +247,15 @@ func abbreviation(s string) bool {
 	return abbreviations[strings.ToLower(word)] || abbrev.NeverEnds(word)
 }
 
-// withEllipsis ends a cut with "…", in place of an ellipsis the cut already
-// ends with ("..." or "…"): one ellipsis, never two.
+// withEllipsis ends a cut with "…", in place of an ellipsis or full stop
+// the cut already ends with ("...", "…", "."): one mark, never ".…".
 func withEllipsis(cut string) string {
 	for {
 		cut = strings.TrimRightFunc(cut, unicode.IsSpace)
 		switch {
 		case strings.HasSuffix(cut, ellipsis):
 			cut = strings.TrimSuffix(cut, ellipsis)
-		case strings.HasSuffix(cut, ".."):
+		case strings.HasSuffix(cut, "."):
 			cut = strings.TrimRight(cut, ".")
 		default:
 			return cut + ellipsis

@@ -283,7 +283,8 @@ func TestWithEllipsis(t *testing.T) {
 		"and then...":    "and then…",
 		"and then …":     "and then…",
 		"and then ... …": "and then…",
-		"U.S.":           "U.S.…",
+		"U.S.":           "U.S…",
+		"it ended.":      "it ended…",
 		"":               "…",
 	} {
 		if got := withEllipsis(in); got != want {

@@ -202,8 +202,8 @@ func cutAtWord(s string, limit int) string {
 	return withEllipsis(out)
 }
 
-// withEllipsis ends s with herald's "…", in place of an ellipsis s already ends with ("..."
-// or "…"): one ellipsis, never two.
+// withEllipsis ends s with herald's "…", in place of an ellipsis or full stop s already
+// ends with ("...", "…", "."): one mark, never ".…" or "...…".
 func withEllipsis(s string) string {
 	t := s
 	for {
@@ -211,7 +211,7 @@ func withEllipsis(s string) string {
 		switch {
 		case strings.HasSuffix(t, "…"):
 			t = strings.TrimSuffix(t, "…")
-		case strings.HasSuffix(t, ".."):
+		case strings.HasSuffix(t, "."):
 			t = strings.TrimRight(t, ".")
 		default:
 			return t + "…"

@@ -2,12 +2,14 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
+	"github.com/heraldhq/herald/internal/compose"
 	"github.com/heraldhq/herald/internal/news"
 	"github.com/heraldhq/herald/internal/source/feed"
 	"github.com/heraldhq/herald/internal/xtext"
@@ -53,6 +55,13 @@ func FuzzFeedToPost(f *testing.F) {
 			}
 			in.summarize(context.Background(), sf, a, it)
 			text, err := in.Compose(a, "x")
+			if errors.Is(err, compose.ErrTooLong) {
+				// Only a link X does not count as one link (23) can fill a post alone.
+				if bare, _ := write(&news.Article{URL: a.URL}); bare != "" {
+					t.Fatalf("no post for %q (%v), but the link alone fits", a.URL, err)
+				}
+				continue
+			}
 			if err != nil {
 				t.Fatalf("no post for %q: %v", a.URL, err)
 			}
