@@ -87,6 +87,9 @@ func runDaemon(ctx context.Context, cfg *config.Config, log *slog.Logger, o daem
 		FirstRun: ingest.FirstRun{Mode: cfg.FirstRun.Mode, N: cfg.FirstRun.N},
 		Intake:   outbox.Intake{Approval: cfg.Approval, MaxAge: cfg.MaxAge, Breaking: cfg.BreakingCategories},
 		Log:      log,
+
+		PostOffsite: cfg.OffsiteLinks == "post",
+		Exclude:     cfg.Exclude.Regexp,
 	}
 	disp := outbox.New(st, pubs, outbox.Options{
 		MinInterval:    cfg.MinPostInterval,

@@ -217,7 +217,7 @@ func (c *Composer) Compose(f Fields) (string, error) {
 		min := words.firstWeighing(c.rule.Length, minSummaryWeight)
 		out, ok, err = longest(func(i int) (string, bool) {
 			cut, ok := words.at(min + i)
-			return cut + ellipsis, ok
+			return withEllipsis(cut), ok
 		}, setSummary)
 		if err != nil || ok {
 			return out, err
@@ -232,7 +232,7 @@ func (c *Composer) Compose(f Fields) (string, error) {
 		words := newCutter(f.Title)
 		out, ok, err := longest(func(i int) (string, bool) {
 			cut, ok := words.at(i)
-			return cut + ellipsis, ok
+			return withEllipsis(cut), ok
 		}, setTitle)
 		if err != nil || ok {
 			return out, err

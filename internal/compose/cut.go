@@ -6,6 +6,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/rivo/uniseg"
+
+	"github.com/heraldhq/herald/internal/abbrev"
 )
 
 // cutter yields the places a text may be cut, shortest first: the ends of
@@ -103,10 +105,13 @@ func trimCut(s string) string {
 
 // sentenceEnds returns the byte offsets where the sentences of s end, the
 // last being len(s). A sentence ends after '.', '!', '?', '…' (and their
-// Arabic and Devanagari forms) and any closing quotes or brackets, before a
-// space and a word that does not start in lower case, unless the '.' ends an
-// abbreviation or an initial ("U.S.", "Dr.", "J."); or after a CJK full stop,
-// exclamation or question mark.
+// Arabic and Devanagari forms) and any closing quotes or brackets — also
+// after a space, as French sets "… fin. »" — before a space and a word that
+// does not start in lower case, unless the '.' ends an abbreviation or an
+// initial ("U.S.", "Dr.", "Sra.", "z. B.", "т.е.") or a German ordinal ("am
+// 28. November"), or the '!' ends a name ("Yahoo! Japan"); or after a CJK
+// full stop, exclamation or question mark that is not a decimal point
+// ("６．７").
 func sentenceEnds(s string) []int {
 	var ends []int
 	for i := 0; i < len(s); {
@@ -115,19 +120,30 @@ func sentenceEnds(s string) []int {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
+		start := i
 		i += size
-		cjk := strings.ContainsRune("。！？", r)
+		cjk := strings.ContainsRune("。！？．｡", r)
 		if !cjk && !strings.ContainsRune(".!?…؟۔।", r) {
 			continue
 		}
-		// Take further terminators and closers: "?!", "...", ".”", "。」".
+		if cjk && betweenDigits(s, start, i) {
+			continue
+		}
+		// Take further terminators and closers: "?!", "...", ".”", "。」", ". »".
 		j := i
 		for j < len(s) {
 			r2, size2 := utf8.DecodeRuneInString(s[j:])
-			if !strings.ContainsRune(".!?…؟۔।。！？\"'”’»›)]」』）】", r2) {
-				break
+			if strings.ContainsRune(terminatorsAndClosers, r2) {
+				j += size2
+				continue
 			}
-			j += size2
+			if unicode.IsSpace(r2) {
+				if k := j + size2 + closersAt(s[j+size2:]); k > j+size2 {
+					j = k
+					continue
+				}
+			}
+			break
 		}
 		if j >= len(s) {
 			break
@@ -138,8 +154,9 @@ func sentenceEnds(s string) []int {
 				i = j
 				continue
 			}
-			word, _ := utf8.DecodeRuneInString(strings.TrimLeftFunc(s[j:], isBreakingSpace))
-			if unicode.IsLower(word) || (r == '.' && j == i && abbreviation(s[:i-1])) {
+			rest := strings.TrimLeftFunc(s[j:], isBreakingSpace)
+			word, _ := utf8.DecodeRuneInString(rest)
+			if unicode.IsLower(word) || (j == i && notAnEnd(s[:start], r, nextWord(rest))) {
 				i = j
 				continue
 			}
@@ -150,6 +167,56 @@ func sentenceEnds(s string) []int {
 		i = j
 	}
 	return append(ends, len(s))
+}
+
+// terminatorsAndClosers may follow a sentence's final mark and belong to it.
+const terminatorsAndClosers = ".!?…؟۔।。！？．｡\"'”’»›)]」』）】"
+
+// closersAt is the length of the closing quotes and brackets that open s
+// ("»", "”"): after a space they still close the sentence before.
+func closersAt(s string) int {
+	n := 0
+	for _, r := range s {
+		if !strings.ContainsRune("”’»›)]」』）】", r) {
+			break
+		}
+		n += utf8.RuneLen(r)
+	}
+	return n
+}
+
+// betweenDigits reports whether s[i:j] stands between two digits.
+func betweenDigits(s string, i, j int) bool {
+	before, _ := utf8.DecodeLastRuneInString(s[:i])
+	after, _ := utf8.DecodeRuneInString(s[j:])
+	return unicode.IsDigit(before) && unicode.IsDigit(after)
+}
+
+// nextWord is the first word of s.
+func nextWord(s string) string {
+	if i := strings.IndexFunc(s, unicode.IsSpace); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// notAnEnd reports whether the mark r after before is not a sentence end
+// although a capitalised word, next, follows it.
+func notAnEnd(before string, r rune, next string) bool {
+	switch r {
+	case '.':
+		if abbreviation(before) {
+			return true
+		}
+		word := before[strings.LastIndexFunc(before, isBreakingSpace)+1:]
+		prev := strings.TrimRightFunc(before[:len(before)-len(word)], isBreakingSpace)
+		prev = prev[strings.LastIndexFunc(prev, isBreakingSpace)+1:]
+		return abbrev.Ordinal(prev, word, next)
+	case '!':
+		word := before[strings.LastIndexFunc(before, isBreakingSpace)+1:]
+		return abbrev.Bang(word) && !abbrev.Opener(next)
+	}
+	return false
 }
 
 // abbreviations end in a '.' that does not end a sentence.
@@ -164,7 +231,8 @@ var abbreviations = map[string]bool{
 }
 
 // abbreviation reports whether the word that ends s, just before a '.', is
-// an abbreviation or an initial.
+// an abbreviation or an initial, in any of the languages internal/abbrev
+// knows.
 func abbreviation(s string) bool {
 	word := s[strings.LastIndexFunc(s, isBreakingSpace)+1:]
 	word = strings.TrimLeft(word, "(\"'“‘")
@@ -173,7 +241,23 @@ func abbreviation(s string) bool {
 	}
 	if utf8.RuneCountInString(word) == 1 {
 		r, _ := utf8.DecodeRuneInString(word)
-		return unicode.IsUpper(r)
+		return unicode.IsLetter(r) // an initial, or part of "z. B.", "u. a."
 	}
-	return abbreviations[strings.ToLower(word)]
+	return abbreviations[strings.ToLower(word)] || abbrev.NeverEnds(word)
+}
+
+// withEllipsis ends a cut with "…", in place of an ellipsis or full stop
+// the cut already ends with ("...", "…", "."): one mark, never ".…".
+func withEllipsis(cut string) string {
+	for {
+		cut = strings.TrimRightFunc(cut, unicode.IsSpace)
+		switch {
+		case strings.HasSuffix(cut, ellipsis):
+			cut = strings.TrimSuffix(cut, ellipsis)
+		case strings.HasSuffix(cut, "."):
+			cut = strings.TrimRight(cut, ".")
+		default:
+			return cut + ellipsis
+		}
+	}
 }

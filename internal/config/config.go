@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"os"
 	"reflect"
+	"regexp"
+	"regexp/syntax"
 	"sort"
 	"strconv"
 	"strings"
@@ -48,6 +50,12 @@ type Config struct {
 	AllowPrivateURLs bool `env:"HERALD_ALLOW_PRIVATE_URLS"`
 	// Approval makes every automatic post wait for an editor's approval.
 	Approval bool `env:"HERALD_APPROVAL"`
+	// OffsiteLinks is what happens to an article whose link leaves the feed's own
+	// site: "hold" it for an editor, or "post" it (aggregator feeds).
+	OffsiteLinks string `env:"HERALD_OFFSITE_LINKS" envDefault:"hold"`
+	// Exclude is a regular expression: articles whose title, a category or link it
+	// matches are recorded but not posted.
+	Exclude Pattern `env:"HERALD_EXCLUDE"`
 
 	XAPI            string `env:"HERALD_X_API" envDefault:"v2"`
 	XAPIURL         string `env:"HERALD_X_API_URL" envDefault:"https://api.x.com"`
@@ -142,6 +150,29 @@ func (z *Timezone) UnmarshalText(b []byte) error {
 		return fmt.Errorf("%q is not a time zone name such as Europe/Berlin or America/New_York", string(b))
 	}
 	z.Location = loc
+	return nil
+}
+
+// Pattern is a regular expression (RE2 syntax, as Go reads it). The zero
+// value matches nothing.
+type Pattern struct{ *regexp.Regexp }
+
+// UnmarshalText compiles the expression.
+func (p *Pattern) UnmarshalText(b []byte) error {
+	s := strings.TrimSpace(string(b))
+	if s == "" {
+		*p = Pattern{}
+		return nil
+	}
+	re, err := regexp.Compile(s)
+	if err != nil {
+		var se *syntax.Error
+		if errors.As(err, &se) {
+			return fmt.Errorf("%q is not a regular expression: %s", s, se.Code)
+		}
+		return fmt.Errorf("%q is not a regular expression", s)
+	}
+	p.Regexp = re
 	return nil
 }
 
@@ -343,6 +374,7 @@ func (c *Config) Validate() error {
 		check(c.ShutdownTimeout > 0, "HERALD_SHUTDOWN_TIMEOUT", "%s must be above zero", c.ShutdownTimeout),
 		check(c.LogFormat == "text" || c.LogFormat == "json", "HERALD_LOG_FORMAT", "%q is not text or json", c.LogFormat),
 		check(c.XAPI == "v2" || c.XAPI == "v1.1", "HERALD_X_API", "%q is not v2 or v1.1", c.XAPI),
+		check(c.OffsiteLinks == "hold" || c.OffsiteLinks == "post", "HERALD_OFFSITE_LINKS", "%q is not hold or post", c.OffsiteLinks),
 		check(c.Database != "", "HERALD_DATABASE", "must not be empty"),
 		check(c.Listen != "", "HERALD_LISTEN", "must not be empty"),
 		checkHTTPURL(c.XAPIURL, "HERALD_X_API_URL"),

@@ -8,8 +8,13 @@
 // class, id or role names a byline, share box, newsletter, ticker, comment area or the
 // like — and yields the remaining paragraphs in order. Each paragraph is then judged by
 // its text: labels ("Breaking:", "Photo:", "Related:"), bylines, prompts and link lists are
-// passed over, a caption run into the text is cut off at its credit, and a leading
-// dateline is stripped. Sentences are split by Sentences.
+// passed over, a caption run into the text is cut off at its credit, and what opens a story
+// before its first word — datelines, agency credits, bylines, editors' notes and update
+// stamps, in English, Spanish, French, German, Portuguese, Italian, Arabic, Russian,
+// Ukrainian and Chinese (openings.go) — is stripped. A paragraph of sentence length without
+// a full stop is a standfirst, and the lede, when no sentence came before it; TitledLede
+// also leaves out the headline repeated at the head of the text. Sentences are split by
+// Sentences.
 //
 // ParsePage reads an article page: its metadata (Open Graph, Twitter, JSON-LD, canonical
 // link), and its lede, from the page's own description when that is a real sentence, else

@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
+
+	"github.com/heraldhq/herald/internal/abbrev"
 )
 
 const (
@@ -31,28 +33,60 @@ const (
 //
 // It passes over figures and captions, photo credits ("Photo:", "File photo"), bylines,
 // "Breaking:" tickers, share and follow prompts, newsletter boxes, related links and comment
-// forms, and strips a leading dateline ("Kobani –", "BEIRUT (Reuters) -", "ERBIL:",
-// "WASHINGTON, Jan. 5 (AP) —", "دمشق –").
+// forms, and strips what opens a story before its first word, in English, Spanish, French,
+// German, Portuguese, Italian, Arabic, Russian, Ukrainian and Chinese: datelines ("Kobani –",
+// "BEIRUT (Reuters) -", "Madrid, 28 nov (EFE).-", "МОСКВА, 28 ноября. /ТАСС/.", "دمشق –",
+// "新华社北京11月28日电（记者 张三）"), bylines ("Por María López |"), editors' notes and
+// update stamps ("Updated 11/28/17:", "Aktualisiert:", "编者按："), and kickers ("Analysis:").
+//
+// A standfirst is a summary whether or not it ends with a full stop: a paragraph of
+// sentence length without one is the lede, alone, when no sentence came before it — unless
+// it is a label ("Live", "Análisis", "Мнение"), a date, a byline or the headline again.
 //
 // maxLen is in runes. With maxLen > 0, Lede returns the first sentence, and the second too
 // when both fit; a first sentence longer than maxLen is cut at a word boundary and ends in
 // "…". With maxLen <= 0 the limit is DefaultLedeLen and the second sentence is added only
 // when the first is short. The result is "" when the input holds no real sentence.
 func Lede(htmlOrText string, maxLen int) string {
+	return TitledLede(htmlOrText, "", maxLen)
+}
+
+// TitledLede is Lede for an article headed title: the headline repeated as the first
+// sentence or at the head of the text is not part of the lede, and a paragraph that is only
+// the headline is passed over.
+func TitledLede(htmlOrText, title string, maxLen int) string {
 	if strings.TrimSpace(htmlOrText) == "" {
 		return ""
 	}
-	return ledeFrom(maxLen, parseFragment(htmlOrText)...)
+	return ledeFrom(ledeOptions{maxLen: maxLen, title: title, deks: true}, parseFragment(htmlOrText)...)
+}
+
+// ledeOptions say how a lede is looked for.
+type ledeOptions struct {
+	maxLen int
+	title  string // the headline, to leave out of the lede
+	// deks lets a paragraph without a full stop be the lede (a standfirst). Feed fields
+	// and page descriptions are written to be summaries; a page body also holds menus,
+	// teasers and widgets without full stops, and is read for sentences only.
+	deks bool
 }
 
 // ledeFrom finds the lede in the blocks of text under roots.
-func ledeFrom(maxLen int, roots ...*html.Node) string {
+func ledeFrom(o ledeOptions, roots ...*html.Node) string {
 	var picked []string
 	truncated := false
-	w := blockWalker{emit: func(lines []line) bool {
-		text, cut := realText(lines)
-		if text == "" {
+	w := &blockWalker{}
+	w.emit = func(lines []line) bool {
+		text, cut, kind := realText(lines, o.title)
+		switch kind {
+		case notText:
 			return false
+		case standfirst:
+			if !o.deks || len(picked) > 0 || startsWithTitle(text, w.heading) {
+				return false
+			}
+			picked = append(picked, text)
+			return true // a standfirst says it all: no sentence of the body is added to it
 		}
 		sents := ledeSentences(text, cut)
 		if len(sents) == 0 {
@@ -62,15 +96,15 @@ func ledeFrom(maxLen int, roots ...*html.Node) string {
 		// An excerpt cut off mid-sentence has nothing to add after it.
 		truncated = cut && !endsSentence(picked[len(picked)-1])
 		return len(picked) >= 2 || truncated
-	}}
+	}
 	w.run(roots...)
 	if len(picked) == 0 {
 		return ""
 	}
 	if truncated {
-		picked[len(picked)-1] += "…"
+		picked[len(picked)-1] = withEllipsis(picked[len(picked)-1])
 	}
-	return assemble(picked, maxLen)
+	return assemble(picked, o.maxLen)
 }
 
 // ledeSentences splits a paragraph's text into sentences and keeps those that can be part
@@ -163,9 +197,26 @@ func cutAtWord(s string, limit int) string {
 		end = lastSpace
 	}
 	out := strings.TrimRightFunc(s[:end], func(r rune) bool {
-		return unicode.IsSpace(r) || strings.ContainsRune(",;:–—-(", r)
+		return unicode.IsSpace(r) || strings.ContainsRune(",;:–—-(«“„‘", r)
 	})
-	return out + "…"
+	return withEllipsis(out)
+}
+
+// withEllipsis ends s with herald's "…", in place of an ellipsis or full stop s already
+// ends with ("...", "…", "."): one mark, never ".…" or "...…".
+func withEllipsis(s string) string {
+	t := s
+	for {
+		t = strings.TrimRightFunc(t, unicode.IsSpace)
+		switch {
+		case strings.HasSuffix(t, "…"):
+			t = strings.TrimSuffix(t, "…")
+		case strings.HasSuffix(t, "."):
+			t = strings.TrimRight(t, ".")
+		default:
+			return t + "…"
+		}
+	}
 }
 
 // endsSentence reports whether s ends like a sentence, closing quotes and brackets aside.
@@ -175,55 +226,42 @@ func endsSentence(s string) bool {
 }
 
 var (
-	// ticker and label lines that open a paragraph which is not a lede.
-	junkStart = regexp.MustCompile(`(?i)^\W{0,3}(?:` +
-		// labels, which end in a colon, bar or dash
-		`(?:breaking|breaking news|just in|developing|live|latest|alert|news alert|flash|update|updated|` +
-		`photo|photos|photograph|picture|image|images|video|watch|listen|gallery|credit|credits|source|caption|featured image|file photo|file|` +
-		`related|more|see also|recommended|trending|popular|tags|tagged|filed under|posted in|categories|category|comments|sponsored|advertisement|` +
-		`editor['’]?s note|note|correction|clarification|disclaimer)\s*[:|»›>–—-]|` +
-		// phrases that open nothing but boilerplate
-		`(?:read more|read also|also read|see also|further reading|most read|related (?:articles|stories|posts|items|news|content)|` +
+	// junkPhrase opens nothing but boilerplate.
+	junkPhrase = regexp.MustCompile(`(?i)^\W{0,3}(?:(?:read more|read also|also read|see also|further reading|most read|related (?:articles|stories|posts|items|news|content)|` +
 		`continue reading|click here|tap here|share this|share on|share via|follow us|follow @|like us|join us|join our|subscribe|sign up|` +
 		`download our|get our|listen to our|leave a reply|leave a comment|post a comment|your email address|required fields|` +
 		`reporting by|editing by|writing by|additional reporting|compiled by|file photo|photo by|photo credit|copyright|` +
 		`all rights reserved|advertisement|for the latest|` +
 		`this (?:article|story|post) (?:was|first|has been) (?:originally )?(?:published|appeared|updated))\b|` +
 		`©)`)
-	// byline opens "By Jane Doe", "By Jane Doe and John Roe, ARA News".
-	byline = regexp.MustCompile(`^(?i:by|written by|words by|story by)\s+\p{Lu}`)
 	// creditMark is a photo credit in running text: the end of a caption.
 	creditMark = regexp.MustCompile(`(?i)(?:\bfile\s+photo\b|\bphoto(?:graph)?s?(?:\s+credit)?\s*:|\bphoto(?:graph)?s?\s+by\b|\bimage(?:\s+credit)?\s*:|\bpicture\s*:|\bcredit\s*:|\(photo\b|\bgetty images\b|/\s*(?:afp|reuters|ap|getty)\b)`)
 	// excerptCut is the "[…]" or "… Continue reading" a CMS puts at the end of an excerpt.
-	excerptCut = regexp.MustCompile(`(?i)\s*(?:(?:\[\s*(?:…|\.\.\.)\s*\]|…|\.\.\.)\s*(?:(?:continue reading|read more|keep reading|read the full (?:story|article))\b.{0,80})?|\s(?:continue reading|keep reading)\b.{0,80})$`)
+	excerptCut = regexp.MustCompile(`(?i)\s*(?:(?:\s*(?:\[\s*(?:…|\.\.\.)\s*\]|…|\.\.\.))+\s*(?:(?:` + moreLink + `)\b.{0,80})?|\s(?:` + moreLink + `)\b.{0,80})$`)
 )
 
-// Datelines open a story with the place (and sometimes date and agency) it is filed from.
+// moreLink is the link to the rest of an excerpt, in the languages herald reads.
+const moreLink = `continue reading|read more|keep reading|read the full (?:story|article)|seguir leyendo|leer más|sigue leyendo|` +
+	`lire la suite|la suite|weiterlesen|mehr lesen|continuar lendo|leia mais|continua a leggere|leggi tutto|` +
+	`читать далее|читать дальше|читати далі|اقرأ المزيد|阅读全文`
+
+// moreWords are words one of which is in every moreLink: a tail without any of them, and
+// without an ellipsis, needs no regular expression.
+var moreWords = []string{"read", "leyendo", "leer", "suite", "lesen", "lendo", "leia", "leggere", "leggi", "далее", "дальше", "далі", "المزيد", "全文"}
+
+// textKind says what realText found in a paragraph.
+type textKind int
+
 const (
-	// one to four capitalised words ("Kobani", "BEIRUT", "The Hague", "دمشق")
-	dlPlace = `(?:[\p{Lu}\p{Lo}][\p{L}\p{M}'’.&]*(?:-[\p{L}\p{M}]+)*\s+){0,3}[\p{Lu}\p{Lo}][\p{L}\p{M}'’.&]*(?:-[\p{L}\p{M}]+)*`
-	// ", Syria", ", Jan. 5", ", Oct 28, 2016", ", ARA News"
-	dlDate = `(?:,\s*(?:[\p{Lu}\p{Lo}][\p{L}\p{M}.]*|\d{1,2})(?:\s+(?:[\p{Lu}\p{Lo}][\p{L}\p{M}.]*|\d{1,2})){0,2}(?:,\s*\d{4})?)?`
-	// "(Reuters)", "(AP)", "(ARA News)"
-	dlAgency = `(?:\s*\([^()]{1,40}\))?`
-	// a dash, or a colon after an all-capitals place
-	dlDash = `(?:\s*[–—]+\s*|\s+--?\s+)`
+	notText      textKind = iota // a label, caption, prompt, byline or the like
+	sentenceText                 // text with sentences in it
+	standfirst                   // a dek: sentence-long text without a full stop
 )
 
-var (
-	datelineDash = regexp.MustCompile(`^` + dlPlace + dlDate + dlAgency + dlDash)
-	// datelineBare has no place: "(ARA News) –", "Oct. 28, 2016 –", "28 October 2016 –".
-	datelineBare  = regexp.MustCompile(`^(?:\([^()]{1,40}\)|\p{Lu}[\p{L}.]*\s+\d{1,2}(?:,\s*\d{4})?|\d{1,2}\s+\p{Lu}[\p{L}.]*(?:\s+\d{4})?)` + dlAgency + dlDash)
-	datelineColon = regexp.MustCompile(`^(?:\p{Lu}[\p{Lu}'’.-]*\s+){0,2}\p{Lu}{2,}[\p{Lu}'’.-]*` + dlDate + dlAgency + `\s*:\s+`)
-	// datelineCJK is a Chinese agency dateline: "新华社北京10月28日电（记者 李明）".
-	datelineCJK = regexp.MustCompile(`^\p{Han}{0,12}\d{1,2}月\d{1,2}日(?:电|讯)(?:\s*[（(][^）)]{0,30}[）)])?\s*`)
-	// datelineIn finds a dateline after a caption and credit in running text.
-	datelineIn = regexp.MustCompile(`(?:^|\s)` + dlPlace + dlDate + dlAgency + dlDash)
-)
-
-// realText makes a paragraph's lines into lede text, or returns "" when the paragraph is
-// not article text. cut reports that the text ends in an excerpt's "[…]".
-func realText(lines []line) (text string, cut bool) {
+// realText makes a paragraph's lines into lede text, and says whether it is sentences, a
+// standfirst or not article text at all. cut reports that the text ends in an excerpt's
+// "[…]". title, when known, is left out of the text when it opens it.
+func realText(lines []line, title string) (text string, cut bool, kind textKind) {
 	// Leading lines that are labels — a byline above the first sentence, a bold kicker —
 	// go; the rest of the paragraph is joined.
 	for len(lines) > 1 && junkLine(lines[0]) {
@@ -238,15 +276,13 @@ func realText(lines []line) (text string, cut bool) {
 		parts = append(parts, l.text)
 	}
 	if linked*2 > letters {
-		return "", false // navigation, related links, tag lists
+		return "", false, notText // navigation, related links, tag lists
 	}
 	text = clean(strings.Join(parts, " "))
 	if text == "" || junkText(text) {
-		return "", false
+		return "", false, notText
 	}
-	if strong == letters && !endsSentence(text) {
-		return "", false // a bold or italic label: a byline, kicker or credit
-	}
+	bold := strong == letters
 	if len(text) > maxParagraph {
 		// A lede is two sentences at most; the rest of a huge paragraph is not read.
 		end := strings.LastIndexByte(text[:maxParagraph], ' ')
@@ -256,25 +292,64 @@ func realText(lines []line) (text string, cut bool) {
 		text, cut = strings.ToValidUTF8(text[:end], ""), true
 	}
 	// The "[…]" of an excerpt is in its last hundred or so bytes; most paragraphs have no
-	// ellipsis or "reading" there, and skip the regular expression.
-	from := max(0, len(text)-120)
-	if tail := text[from:]; strings.Contains(tail, "…") || strings.Contains(tail, "...") || strings.Contains(strings.ToLower(tail), "reading") {
-		if loc := excerptCut.FindStringIndex(tail); loc != nil && from+loc[0] > 0 {
-			text, cut = strings.TrimSpace(text[:from+loc[0]]), true
-		}
+	// ellipsis or "more" link there, and skip the regular expression.
+	if at := excerptCutAt(text); at > 0 {
+		text, cut = strings.TrimSpace(text[:at]), true
 	}
 	text = stripLead(text)
+	text = dropTitle(text, title)
 	if text == "" || junkText(text) {
-		return "", false
+		return "", false, notText
 	}
 	words := len(strings.Fields(text))
-	if words < minWords && !spacelessText(text) && (words < 3 || !endsSentence(text)) {
-		return "", false // a label; a short sentence of its own may still be news
+	spaceless := spacelessText(text)
+	if words < minWords && !spaceless && (words < 3 || !endsSentence(text)) {
+		return "", false, notText // a label; a short sentence of its own may still be news
 	}
 	if !cut && words < longBlockWords && !hasSentenceEnd(text) {
-		return "", false // a label, caption or repeated headline: no sentence in it
+		// No sentence in it: a standfirst, or a label, date, caption or kicker.
+		if label(text) || strings.HasSuffix(text, ":") || strings.HasSuffix(text, "：") || (spaceless && utf8.RuneCountInString(text) < 12) {
+			return "", false, notText
+		}
+		return text, false, standfirst
 	}
-	return text, cut
+	if bold && !endsSentence(text) {
+		return "", false, notText // a bold or italic label: a byline, kicker or credit
+	}
+	return text, cut, sentenceText
+}
+
+// excerptCutAt is where the "[…]" or "… Continue reading" of an excerpt starts in text, or
+// -1. It is in the last hundred or so bytes; the expression runs from the first ellipsis
+// or "more" word there, and not at all when there is none, as in most paragraphs.
+func excerptCutAt(text string) int {
+	from := max(0, len(text)-120)
+	tail := text[from:]
+	start := -1
+	for _, mark := range []string{"…", "...", "["} {
+		if i := strings.Index(tail, mark); i >= 0 && (start < 0 || i < start) {
+			start = i
+		}
+	}
+	lower := strings.ToLower(tail)
+	for _, w := range moreWords {
+		if i := strings.Index(lower, w); i >= 0 && (start < 0 || i < start) && len(lower) == len(tail) {
+			start = i
+		}
+	}
+	if start < 0 {
+		return -1
+	}
+	// Back over the space and the first word of a "more" link ("continue reading").
+	start = max(0, start-24)
+	for start > 0 && !utf8.RuneStart(tail[start]) {
+		start--
+	}
+	loc := excerptCut.FindStringIndex(tail[start:])
+	if loc == nil {
+		return -1
+	}
+	return from + start + loc[0]
 }
 
 // junkLine reports a line that cannot open a lede: a label, prompt or byline above the text.
@@ -289,8 +364,47 @@ func junkLine(l line) bool {
 // junkText reports paragraph text that is boilerplate from its first word: a label, a
 // ticker, a byline. Prompts inside a paragraph are weeded out sentence by sentence.
 func junkText(t string) bool {
-	return junkStart.MatchString(prefix(t, 120)) || (byline.MatchString(t) && !endsSentence(t))
+	return junkStart(t) || (isByline(t) && !endsSentence(t))
 }
+
+// junkStart reports text that opens with a ticker or label line (junkLabels) or with
+// boilerplate (junkPhrase).
+func junkStart(t string) bool {
+	head := prefix(t, 120)
+	if junkLabels.find(head) != nil {
+		return true
+	}
+	return (phraseWords[leadWord(head)] || strings.Contains(prefix(head, 8), "©")) && junkPhrase.MatchString(head)
+}
+
+// phraseWords are the first words of junkPhrase's phrases.
+var phraseWords = wordSet("read", "also", "see", "further", "most", "related", "continue", "click", "tap", "share",
+	"follow", "like", "join", "subscribe", "sign", "download", "get", "listen", "leave", "post", "your", "required",
+	"reporting", "editing", "writing", "additional", "compiled", "file", "photo", "copyright", "all", "advertisement",
+	"for", "this")
+
+// within reports whether one of the runes of set is among the first n bytes of s.
+func within(s string, n int, set string) bool {
+	return strings.ContainsAny(prefix(s, n), set)
+}
+
+// isByline reports text that is a byline line: "By Jane Doe and John Roe, ARA News
+// correspondents in Kobani", "Por María López", "Автор: Іван Петренко". Outside English a
+// byline word may open a sentence too ("Por España pasan…"), so there the names must
+// make up nearly all of the line.
+func isByline(t string) bool {
+	if englishByline.MatchString(t) {
+		return true
+	}
+	m := bylineWord.FindStringIndex(t)
+	if m == nil {
+		m = bylineLabelled.FindStringIndex(t)
+	}
+	return m != nil && len(strings.Fields(t[m[1]:])) <= 4
+}
+
+// englishByline opens a line with "By" and a name.
+var englishByline = regexp.MustCompile(`^(?i:by|written by|words by|story by)\s+\p{Lu}`)
 
 // junkPhrases mark a short sentence as a prompt wherever they appear in it.
 var junkPhrases = []string{
@@ -298,11 +412,19 @@ var junkPhrases = []string{
 	"share this", "all rights reserved", "read more", "click here", "appeared first on",
 	"download our app", "download the app", "whatsapp channel", "telegram channel",
 	"leave a reply", "leave a comment", "your email address will not",
+	// the same in the other languages herald reads, and WordPress's feed footers
+	"suscríbete", "síguenos", "se publicó primero en", "apareció primero en",
+	"abonnez-vous", "inscrivez-vous", "suivez-nous", "est apparu en premier sur",
+	"jetzt abonnieren", "folgen sie uns", "erschien zuerst auf",
+	"assine", "siga-nos", "apareceu primeiro em", "iscriviti", "seguici", "proviene da",
+	"подписывайтесь", "подпишитесь", "появились сначала на", "появилось сначала на",
+	"підписуйтесь", "підпишіться", "з'явився спочатку на", "з’явився спочатку на",
+	"اشترك", "تابعونا",
 }
 
 // junkSentence reports a sentence that is a prompt rather than news.
 func junkSentence(s string) bool {
-	if junkStart.MatchString(prefix(s, 120)) {
+	if junkStart(s) || editorNoteAt(s) != nil {
 		return true
 	}
 	if len(s) >= 200 {
@@ -344,7 +466,8 @@ func prefix(s string, n int) string {
 }
 
 // stripLead removes what stands before a story's first word: a caption and its credit,
-// a byline, a dateline, and stray leading punctuation.
+// editors' notes and update stamps, kickers, bylines, datelines and agency credits, and
+// stray leading punctuation.
 func stripLead(t string) string {
 	// A caption and credit run into the text (a WordPress auto-excerpt): the story starts
 	// after the dateline that follows the credit, or else after the credit's sentence.
@@ -360,25 +483,102 @@ func stripLead(t string) string {
 			t = afterSentenceWith(t, loc[0])
 		}
 	}
-	for range 3 {
+	for range 6 {
 		before := t
-		if m := datelineDash.FindStringIndex(t); m != nil && startsStory(t[m[1]:]) && placeLike(t[:m[1]]) {
-			t = t[m[1]:]
-		} else if m := datelineColon.FindStringIndex(t); m != nil && startsStory(t[m[1]:]) {
-			t = t[m[1]:]
-		} else if m := datelineBare.FindStringIndex(t); m != nil && startsStory(t[m[1]:]) {
-			t = t[m[1]:]
-		} else if m := datelineCJK.FindStringIndex(t); m != nil {
-			t = t[m[1]:]
-		}
+		t = stripOpening(t)
 		t = strings.TrimLeftFunc(t, func(r rune) bool {
-			return unicode.IsSpace(r) || strings.ContainsRune("–—-:|•·,;", r)
+			return unicode.IsSpace(r) || strings.ContainsRune("–—-:|•·,;：，", r)
 		})
 		if t == before {
 			break
 		}
 	}
 	return t
+}
+
+// stripOpening removes one thing that opens t before the story: a note, a kicker, a
+// byline, a dateline or an agency credit.
+func stripOpening(t string) string {
+	// Each expression runs only where the separator it ends in is near the start: most
+	// paragraphs open with none of these and skip them all.
+	head := prefix(t, 400)
+	if adLabels.find(head) != nil {
+		return t
+	}
+	if r := stripNote(t); r != t {
+		return r
+	}
+	if m := kickers.find(head); m != nil && startsStory(t[m[1]:]) {
+		return t[m[1]:]
+	}
+	if r := stripByline(t); r != t {
+		return r
+	}
+	if dashNear(head) {
+		if m := datelineDash.FindStringIndex(head); m != nil && startsStory(t[m[1]:]) && placeLike(t[:m[1]]) && datesValid(t[:m[1]]) {
+			return t[m[1]:]
+		}
+		if m := datelineBare.FindStringIndex(head); m != nil && startsStory(t[m[1]:]) && datesValid(t[:m[1]]) {
+			return t[m[1]:]
+		}
+	}
+	if within(head, 100, ":") {
+		if m := datelineColon.FindStringIndex(head); m != nil && startsStory(t[m[1]:]) && datesValid(t[:m[1]]) {
+			return t[m[1]:]
+		}
+	}
+	if within(head, 120, "(") {
+		if m := datelineAgency.FindStringIndex(head); m != nil && startsStory(t[m[1]:]) && datesValid(t[:m[1]]) {
+			return t[m[1]:]
+		}
+	}
+	if dotNear(head) {
+		if m := datelineDot.FindStringIndex(head); m != nil && startsStory(t[m[1]:]) && placeLike(t[:m[1]]) && !abbrevBefore(t[:m[1]]) && datesValid(t[:m[1]]) {
+			return t[m[1]:]
+		}
+	}
+	if m := agencyLead.FindStringIndex(head); m != nil && startsStory(t[m[1]:]) {
+		return t[m[1]:]
+	}
+	if r, _ := utf8.DecodeRuneInString(head); r == '【' || r == '（' || r == '(' || unicode.Is(unicode.Han, r) {
+		if m := datelineCJK.FindStringIndex(head); m != nil {
+			return t[m[1]:]
+		}
+		if m := creditCJK.FindStringIndex(head); m != nil {
+			return t[m[1]:]
+		}
+	}
+	return t
+}
+
+// dashNear reports a dash where a dateline could end: a dateline is a place, a date and
+// an agency at most.
+func dashNear(head string) bool {
+	h := prefix(head, 160)
+	i := strings.IndexAny(h, "–—")
+	for _, d := range []string{" -", ".-", ")-"} {
+		if j := strings.Index(h, d); j >= 0 && (i < 0 || j < i) {
+			i = j
+		}
+	}
+	return i >= 0 && strings.Count(h[:i], " ") <= 14
+}
+
+// dotNear reports a full stop where a dateline that ends in one could: after a word or
+// two ("Berlin. "), or after a place and a date ("МОСКВА, 28 ноября. ").
+func dotNear(head string) bool {
+	i := strings.Index(prefix(head, 120), ". ")
+	return i >= 0 && (i <= 40 || strings.IndexByte(head[:i], ',') >= 0)
+}
+
+// abbrevBefore reports whether the first full stop of a dateline match ends an
+// abbreviation ("Mr. Smith", "St. Petersburg", "U.S. officials"): then it is no dateline.
+func abbrevBefore(m string) bool {
+	i := strings.Index(m, ". ")
+	if i < 0 {
+		return false
+	}
+	return abbrev.NeverEnds(lastWord(m[:i]))
 }
 
 // placeLike reports whether a dateline match is short enough to be a place. In scripts

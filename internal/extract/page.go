@@ -85,7 +85,7 @@ func ParsePage(body []byte, pageURL string) (Page, error) {
 		}
 	}
 	if p.Lede == "" {
-		p.Lede = bodyLede(doc, base)
+		p.Lede = bodyLede(doc, base, p.Title)
 	}
 	if p.Title == "" && p.Lede == "" {
 		return p, ErrNoContent
@@ -131,9 +131,12 @@ func descriptionLede(desc, title string) string {
 		return "" // the headline, perhaps with the site name after it
 	}
 	// A description is one plain line of text: no links, no emphasis.
-	text, cut := realText([]line{{text: desc, letters: utf8.RuneCountInString(desc)}})
-	if text == "" {
+	text, cut, kind := realText([]line{{text: desc, letters: utf8.RuneCountInString(desc)}}, title)
+	switch kind {
+	case notText:
 		return ""
+	case standfirst:
+		return assemble([]string{text}, 0)
 	}
 	sents := ledeSentences(text, cut)
 	if len(sents) == 0 || !endsSentence(sents[0]) || strings.EqualFold(sents[0], title) {
@@ -147,17 +150,17 @@ var boilerplate = regexp.MustCompile(`(?i)^(?:read|get|find|discover|explore|bro
 
 // bodyLede finds the lede in the page body: first in the article go-readability finds,
 // then, if that holds none, anywhere in the body.
-func bodyLede(doc *html.Node, base *url.URL) string {
-	if l := readableLede(doc, base); l != "" {
+func bodyLede(doc *html.Node, base *url.URL, title string) string {
+	if l := readableLede(doc, base, title); l != "" {
 		return l
 	}
-	return ledeFrom(0, doc)
+	return ledeFrom(ledeOptions{title: title}, doc)
 }
 
 // readableLede is the lede of the article go-readability finds in doc, which it rearranges
 // as it goes. go-readability is a large port of Readability.js fed with whatever a site
 // serves; should it panic on some page, herald falls back to the body rather than failing.
-func readableLede(doc *html.Node, base *url.URL) (lede string) {
+func readableLede(doc *html.Node, base *url.URL, title string) (lede string) {
 	defer func() {
 		if recover() != nil {
 			lede = ""
@@ -170,7 +173,7 @@ func readableLede(doc *html.Node, base *url.URL) (lede string) {
 	if err != nil || art.Node == nil {
 		return ""
 	}
-	return ledeFrom(0, art.Node)
+	return ledeFrom(ledeOptions{title: title}, art.Node)
 }
 
 // meta is what one walk over a page collects.

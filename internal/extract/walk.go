@@ -61,6 +61,9 @@ type blockWalker struct {
 	inLink  int        // depth of open links
 	skipped *html.Node // the element enter last passed over
 	done    bool
+	// heading is the text of the last heading passed over: a paragraph without a full
+	// stop that repeats it is the headline again, not a standfirst.
+	heading string
 }
 
 func (w *blockWalker) run(roots ...*html.Node) {
@@ -102,6 +105,11 @@ func (w *blockWalker) enter(n *html.Node) bool {
 	if skipElement(n) {
 		if !inline[n.DataAtom] {
 			w.flushBlock()
+		}
+		if headings[n.DataAtom] {
+			var b strings.Builder
+			appendText(&b, n)
+			w.heading = clean(prefix(b.String(), 600))
 		}
 		w.skipped = n
 		return false
@@ -153,6 +161,9 @@ func (w *blockWalker) flushBlock() {
 	}
 	w.lines = w.lines[:0]
 }
+
+// headings are the elements a headline is in.
+var headings = atomSet(atom.H1, atom.H2, atom.H3)
 
 // emphasis elements mark bylines and labels when they hold a whole paragraph.
 var emphasis = atomSet(atom.B, atom.Strong, atom.Em, atom.I)

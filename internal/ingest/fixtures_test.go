@@ -21,7 +21,8 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
-// pages serves article pages from testdata instead of the network.
+// pages serves article pages from the fixtures and testdata instead of the
+// network.
 type pages map[string]string
 
 func (p pages) Fetch(ctx context.Context, r fetch.Request) (*fetch.Response, error) {
@@ -29,7 +30,18 @@ func (p pages) Fetch(ctx context.Context, r fetch.Request) (*fetch.Response, err
 	if !ok {
 		return nil, &fetch.Error{URL: r.URL, Status: 404, Err: fetch.ErrHTTPStatus}
 	}
-	return &fetch.Response{URL: r.URL, StatusCode: 200, Body: fixtures.Read(name), ContentType: "text/html"}, nil
+	// The shared fixtures' pages, or this package's own corpus's.
+	var body []byte
+	if strings.HasPrefix(name, "corpus/") {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			return nil, err
+		}
+		body = b
+	} else {
+		body = fixtures.Read(name)
+	}
+	return &fetch.Response{URL: r.URL, StatusCode: 200, Body: body, ContentType: "text/html"}, nil
 }
 
 func xWriter(t testing.TB) func(a *news.Article) (string, error) {

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -57,8 +58,15 @@ type Ingester struct {
 	// Intake is the outbox's rule for the state, priority and price of
 	// each automatic post.
 	Intake outbox.Intake
-	Clock  func() time.Time
-	Log    *slog.Logger
+	// PostOffsite lets an article whose link leaves the feed's own site go out on its
+	// own (HERALD_OFFSITE_LINKS=post, for aggregator feeds); by default it waits for an
+	// editor, as sponsored content always does (see judge).
+	PostOffsite bool
+	// Exclude, when set, records the articles whose title, a category or link it matches
+	// without posting them (HERALD_EXCLUDE).
+	Exclude *regexp.Regexp
+	Clock   func() time.Time
+	Log     *slog.Logger
 	// Queued, when set, is called after new posts were queued.
 	Queued func()
 }
@@ -127,6 +135,7 @@ func (in *Ingester) HandleFeed(ctx context.Context, f *store.Feed, p *feed.Parse
 		}
 	}
 
+	own := siteOf(f.URL, p)
 	queued := 0
 	for i, c := range fresh {
 		var posts []*news.Post
@@ -148,7 +157,7 @@ func (in *Ingester) HandleFeed(ctx context.Context, f *store.Feed, p *feed.Parse
 			}
 		}
 		if post[i] {
-			posts = in.posts(c.a, now)
+			posts = in.posts(c.a, c.item, own, now)
 		}
 		added, err := in.Store.AddArticle(ctx, c.a, posts...)
 		if err != nil {
@@ -211,15 +220,17 @@ func (in *Ingester) article(f *store.Feed, it feed.Item, now time.Time) (*news.A
 }
 
 // summarize fills the article's summary: the lede of the feed's body, else
-// of its description, else of the page itself.
+// of its description, else of its Media RSS description, else of the page
+// itself. The page of a link behind a feed service's redirect is read in any
+// case, for the article's own address.
 func (in *Ingester) summarize(ctx context.Context, f *store.Feed, a *news.Article, it feed.Item) {
-	for _, body := range []string{it.Content, it.Description} {
-		if s := extract.Lede(body, 0); s != "" {
+	for _, body := range []string{it.Content, it.Description, it.MediaDescription} {
+		if s := extract.TitledLede(body, a.Title, 0); s != "" {
 			a.Summary = s
-			return
+			break
 		}
 	}
-	if in.Pages == nil {
+	if in.Pages == nil || (a.Summary != "" && !behindRedirect(a.URL)) {
 		return
 	}
 	if err := in.readPage(ctx, a, f.URL); err != nil {
@@ -350,12 +361,14 @@ func (in *Ingester) Compose(a *news.Article, dest string) (string, error) {
 	return "", fmt.Errorf("no destination %q", dest)
 }
 
-// posts makes one post per destination for an article, by the outbox's rule.
-func (in *Ingester) posts(a *news.Article, now time.Time) []*news.Post {
+// posts makes one post per destination for an article, in the state the
+// outbox's rule gives it after what judge found.
+func (in *Ingester) posts(a *news.Article, it feed.Item, own site, now time.Time) []*news.Post {
+	j := in.judge(a, it, own)
 	var out []*news.Post
 	for _, t := range in.Targets {
 		text, err := t.Compose(a)
-		out = append(out, in.Intake.Post(a, t.Name, text, err, now))
+		out = append(out, in.Intake.Post(a, t.Name, text, err, j, now))
 	}
 	return out
 }

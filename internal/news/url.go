@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // trackingParams are query parameters that identify a campaign or a click,
@@ -118,8 +120,32 @@ func parseHTTP(raw string) (*url.URL, error) {
 				kept = append(kept, p)
 			}
 		}
-		u.RawQuery = strings.Join(kept, "&")
+		u.RawQuery = escapeQuery(strings.Join(kept, "&"))
 	}
 	u.ForceQuery = false
 	return u, nil
+}
+
+// escapeQuery percent-encodes what url.Parse lets through in a query but a link cannot
+// hold: white space, control characters and the marks that end a link in text ("<", ">",
+// '"'). A feed's "?s=a b" becomes "?s=a%20b", one link rather than a link and a word.
+func escapeQuery(q string) string {
+	if !strings.ContainsFunc(q, unsafeInQuery) {
+		return q
+	}
+	var b strings.Builder
+	for _, r := range q {
+		if unsafeInQuery(r) {
+			for _, c := range []byte(string(r)) {
+				fmt.Fprintf(&b, "%%%02X", c)
+			}
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func unsafeInQuery(r rune) bool {
+	return unicode.IsSpace(r) || unicode.IsControl(r) || r == '<' || r == '>' || r == '"' || r == utf8.RuneError
 }

@@ -23,9 +23,17 @@ type Intake struct {
 	Breaking []string
 }
 
+// Judgement is what was found about an article's content before it
+// becomes posts: a reason to skip it (an operator's exclusion), or to hold
+// it for an editor (it looks sponsored, its link leaves the site).
+type Judgement struct {
+	Skip, Hold string
+}
+
 // Post makes the automatic post of article a for destination dest from its
-// text, or from the error that kept the text from being written.
-func (in Intake) Post(a *news.Article, dest, text string, writeErr error, now time.Time) *news.Post {
+// text, or from the error that kept the text from being written, in the
+// state the judgement and the rules give it.
+func (in Intake) Post(a *news.Article, dest, text string, writeErr error, j Judgement, now time.Time) *news.Post {
 	p := &news.Post{
 		Destination: dest,
 		Status:      news.StatusQueued,
@@ -46,9 +54,13 @@ func (in Intake) Post(a *news.Article, dest, text string, writeErr error, now ti
 		p.Status = news.StatusFailed
 		p.LastError = "could not write the post: " + writeErr.Error()
 		text = a.Title + " " + a.URL
+	case j.Skip != "":
+		p.Status, p.LastError = news.StatusSkipped, j.Skip
 	case in.MaxAge > 0 && now.Sub(a.Published) > in.MaxAge:
 		p.Status = news.StatusSkipped
 		p.LastError = fmt.Sprintf("published %s ago, more than HERALD_MAX_AGE (%s)", now.Sub(a.Published).Round(time.Minute), in.MaxAge)
+	case j.Hold != "":
+		p.Status, p.LastError = news.StatusPending, j.Hold
 	}
 	setText(p, text)
 	return p

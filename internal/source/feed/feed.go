@@ -7,6 +7,9 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/mmcdole/gofeed"
+	ext "github.com/mmcdole/gofeed/extensions"
 )
 
 // ErrNotFeed is returned for a document that is not a feed (an HTML page, an
@@ -25,6 +28,10 @@ type Item struct {
 	Categories  []string
 	ImageURL    string
 	Published   time.Time // zero when the source gives no date
+
+	// MediaDescription is the Media RSS description (media:description, alone or in a
+	// media:group or media:content): video and photo feeds often put the dek there only.
+	MediaDescription string
 }
 
 // Parsed is a feed document's title and entries.
@@ -61,12 +68,13 @@ func Parse(body []byte, contentType, feedURL string) (*Parsed, error) {
 		}
 		item := Item{
 			GUID:        strings.TrimSpace(it.GUID),
-			Link:        resolve(base, firstNonEmpty(it.Link, firstLink(it.Links))),
+			Link:        articleLink(it, base),
 			Title:       it.Title,
 			Content:     it.Content,
 			Description: it.Description,
 			Categories:  it.Categories,
 		}
+		item.MediaDescription = mediaText(it.Extensions, "description")
 		if len(it.Authors) > 0 && it.Authors[0] != nil {
 			item.Author = strings.TrimSpace(it.Authors[0].Name)
 		} else if it.Author != nil {
@@ -80,6 +88,9 @@ func Parse(body []byte, contentType, feedURL string) (*Parsed, error) {
 				item.ImageURL = resolve(base, enc.URL)
 			}
 		}
+		if item.ImageURL == "" {
+			item.ImageURL = resolve(base, mediaImage(it.Extensions))
+		}
 		switch {
 		case it.PublishedParsed != nil:
 			item.Published = it.PublishedParsed.UTC()
@@ -92,6 +103,98 @@ func Parse(body []byte, contentType, feedURL string) (*Parsed, error) {
 		p.Items = append(p.Items, item)
 	}
 	return p, nil
+}
+
+// articleLink is the address of the article itself, resolved against base: FeedBurner's
+// feedburner:origLink first (the item's link is then a feeds.feedburner.com or
+// feedproxy.google.com redirect: a tracking hop that dies with the service and does not
+// match the site's own feed), then the link, then a guid that is an http(s) URL (an RSS
+// permalink guid, or an Atom id written as one).
+func articleLink(it *gofeed.Item, base *url.URL) string {
+	if orig := extValue(it.Extensions, "feedburner", "origLink"); isHTTP(resolve(base, orig)) {
+		return resolve(base, orig)
+	}
+	if link := firstNonEmpty(it.Link, firstLink(it.Links)); strings.TrimSpace(link) != "" {
+		return resolve(base, link)
+	}
+	if guid := strings.TrimSpace(it.GUID); isHTTP(guid) {
+		return guid
+	}
+	return ""
+}
+
+// isHTTP reports whether s is an absolute http(s) URL.
+func isHTTP(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+// extValue is the text of the first element name in namespace ns.
+func extValue(exts ext.Extensions, ns, name string) string {
+	for _, e := range exts[ns][name] {
+		if v := strings.TrimSpace(e.Value); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// mediaText is the first Media RSS text element called name: at the item's level, or
+// inside a media:group or media:content (nested at most two deep, as the spec allows).
+func mediaText(exts ext.Extensions, name string) string {
+	media := exts["media"]
+	if v := extValue(exts, "media", name); v != "" {
+		return v
+	}
+	for _, parent := range []string{"group", "content"} {
+		for _, p := range media[parent] {
+			if v := childText(p, name, 2); v != "" {
+				return v
+			}
+		}
+	}
+	return ""
+}
+
+func childText(e ext.Extension, name string, depth int) string {
+	for _, c := range e.Children[name] {
+		if v := strings.TrimSpace(c.Value); v != "" {
+			return v
+		}
+	}
+	if depth <= 1 {
+		return ""
+	}
+	for _, parent := range []string{"group", "content"} {
+		for _, c := range e.Children[parent] {
+			if v := childText(c, name, depth-1); v != "" {
+				return v
+			}
+		}
+	}
+	return ""
+}
+
+// mediaImage is the URL of the item's Media RSS thumbnail, or of an image among its
+// media:content, at the item's level or in a media:group.
+func mediaImage(exts ext.Extensions) string {
+	media := exts["media"]
+	candidates := append([]ext.Extension(nil), media["thumbnail"]...)
+	candidates = append(candidates, media["content"]...)
+	for _, g := range media["group"] {
+		candidates = append(candidates, g.Children["thumbnail"]...)
+		candidates = append(candidates, g.Children["content"]...)
+	}
+	for _, c := range candidates {
+		u := strings.TrimSpace(c.Attrs["url"])
+		if u == "" {
+			continue
+		}
+		if c.Name == "thumbnail" || c.Attrs["medium"] == "image" || strings.HasPrefix(c.Attrs["type"], "image/") {
+			return u
+		}
+	}
+	return ""
 }
 
 func firstLink(links []string) string {
