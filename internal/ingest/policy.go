@@ -20,7 +20,9 @@ import (
 // state:
 //
 //   - skip, when HERALD_EXCLUDE matches its title, a category or its URL;
-//   - hold for an editor, when it is marked sponsored or advertising, or
+//   - hold for an editor, when it has no headline (the feed gave none and
+//     its page could not be read or had none), when it is marked sponsored
+//     or advertising, or
 //     when its link leaves the feed's own site for another registrable
 //     domain (an ad network's item in the feed) unless
 //     HERALD_OFFSITE_LINKS=post.
@@ -29,6 +31,11 @@ func (in *Ingester) judge(a *news.Article, it feed.Item, s site) outbox.Judgemen
 		return outbox.Judgement{Skip: why}
 	}
 	var held []string
+	if strings.TrimSpace(a.Title) == "" {
+		// Neither the feed nor the page gave a headline: the post would be
+		// a bare link.
+		held = append(held, "no headline: the entry has none and its page gave none")
+	}
 	if why := sponsored(a, it); why != "" {
 		held = append(held, "marked sponsored ("+why+")")
 	}

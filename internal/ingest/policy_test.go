@@ -1,7 +1,9 @@
 package ingest
 
 import (
+	"context"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -110,4 +112,20 @@ func TestSiteOf(t *testing.T) {
 func verdict(in *Ingester, a *news.Article, it feed.Item, own site, now time.Time) (news.Status, string) {
 	p := in.Intake.Post(a, "x", "text", nil, in.judge(a, it, own), now)
 	return p.Status, p.LastError
+}
+
+// An entry without a title whose page cannot be read waits for an editor:
+// it would go out as a bare link.
+func TestNoTitleUnreadablePageIsHeld(t *testing.T) {
+	in := &Ingester{FirstRun: FirstRun{Mode: "all"}, Pages: pages{}, Targets: []Target{{Name: "x", Compose: xWriter(t)}}}
+	st := setup(t, in)
+	f, _ := st.EnsureFeed(context.Background(), "https://aranews.net/feed/")
+	p := &feed.Parsed{Items: []feed.Item{{GUID: "1", Link: "https://aranews.net/2026/11/untitled/", Published: now}}}
+	if err := in.HandleFeed(context.Background(), f, p); err != nil {
+		t.Fatal(err)
+	}
+	got := posts(t, st)
+	if len(got) != 1 || got[0].Status != news.StatusPending || !strings.Contains(got[0].LastError, "no headline") {
+		t.Errorf("untitled entry, unreadable page: %+v", got)
+	}
 }
