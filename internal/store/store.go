@@ -173,6 +173,9 @@ type Store interface {
 	Destination(ctx context.Context, name string) (*Destination, error)
 	SaveDestination(ctx context.Context, d *Destination) error
 
+	// WebSub subscriptions, one per feed.
+	Subscriptions
+
 	Ping(ctx context.Context) error
 	Close() error
 }
