@@ -109,6 +109,9 @@ func wanted(sub *store.Subscription) bool {
 	return sub.State == store.SubSubscribing || sub.State == store.SubActive || sub.State == store.SubRefused
 }
 
+// maxLeaseSeconds bounds a lease a hub grants: a year is renewed anyway.
+const maxLeaseSeconds = 365 * 24 * 60 * 60
+
 // confirm makes sub active for the lease the hub granted (what herald asked
 // for when the hub does not say), to be renewed at four fifths of it.
 func (s *Subscriber) confirm(sub *store.Subscription, leaseParam string) {
@@ -116,6 +119,7 @@ func (s *Subscriber) confirm(sub *store.Subscription, leaseParam string) {
 	if err != nil || lease <= 0 {
 		lease = s.o.LeaseSeconds
 	}
+	lease = min(lease, maxLeaseSeconds)
 	now := s.now()
 	d := time.Duration(lease) * time.Second
 	sub.State, sub.LeaseSeconds, sub.Expires = store.SubActive, lease, now.Add(d)

@@ -322,8 +322,10 @@ func (s *Subscriber) Fetched(ctx context.Context, f store.Feed, resp *fetch.Resp
 	now := named{hub, topic}
 	s.mu.Lock()
 	prev, ok := s.checked[f.ID]
+	// A poll that ends after its feed left the list subscribes to nothing.
+	gone := s.feeds != nil && !s.feeds[f.URL]
 	s.mu.Unlock()
-	if ok && prev == now {
+	if gone || ok && prev == now {
 		return
 	}
 	log := s.o.Log.With("feed_url", f.URL)
@@ -492,15 +494,21 @@ func (s *Subscriber) subscribe(ctx context.Context, sub *store.Subscription) {
 	now := s.now()
 	log := s.o.Log.With("feed_url", sub.FeedURL, "hub", sub.Hub)
 	renewal := sub.Live(now)
+	wait := s.o.VerifyTimeout
 	if sub.State == store.SubSubscribing && !sub.RequestedAt.IsZero() {
+		// Most often the hub cannot reach the callback: ask again, less and
+		// less often.
 		sub.Failures++
-		sub.Reason = fmt.Sprintf("the hub did not confirm the subscription within %s", s.o.VerifyTimeout)
-		log.Warn("the WebSub hub did not confirm the subscription; asking again", "waited", s.o.VerifyTimeout)
+		sub.Reason = fmt.Sprintf("the hub did not confirm the subscription within %s: can it reach %s?",
+			s.o.VerifyTimeout, s.public)
+		wait = max(wait, s.retry(sub.Failures))
+		log.Warn("the WebSub hub did not confirm the subscription; asking again", "waited", s.o.VerifyTimeout,
+			"public_url", s.public, "failures", sub.Failures)
 	}
 	if !renewal {
 		sub.State = store.SubSubscribing
 	}
-	sub.RequestedAt, sub.NextAction, sub.UpdatedAt = now, now.Add(s.o.VerifyTimeout), now
+	sub.RequestedAt, sub.NextAction, sub.UpdatedAt = now, now.Add(wait), now
 	if err := s.o.Store.SaveSubscription(ctx, sub); err != nil {
 		s.lost(log, err)
 		return

@@ -335,40 +335,66 @@ func TestVerificationOfIntent(t *testing.T) {
 	}
 }
 
+// clock is a time that moves when a test says.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
 // A lease is renewed before it ends, with the same secret and callback, so
 // the hub never stops pushing; when herald cannot renew, the lease lapses
-// and the feed is polled as often as the others again.
+// and the feed is polled as often as the others again. The hub and herald
+// share a clock that the test moves.
 func TestLeaseRenewal(t *testing.T) {
-	w := newWorld(t, setup{hub: hubfake.Options{LeaseSeconds: 2}})
+	c := &clock{t: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}
+	w := newWorld(t, setup{hub: hubfake.Options{LeaseSeconds: 100, Clock: c.Now}, options: func(o *websub.Options) {
+		o.Clock, o.Refresh = c.Now, time.Hour
+	}})
 	w.fetched(w.hubURL)
 	w.waitLive()
 	first := w.subscription()
-	if first.LeaseSeconds != 2 {
-		t.Fatalf("lease %d, want the 2 s granted", first.LeaseSeconds)
+	if first.LeaseSeconds != 100 || !first.Expires.Equal(c.Now().Add(100*time.Second)) || !first.NextAction.Equal(c.Now().Add(80*time.Second)) {
+		t.Fatalf("lease %d s until %v, renewal at %v", first.LeaseSeconds, first.Expires, first.NextAction)
 	}
-	end := time.Now().Add(3500 * time.Millisecond)
-	for time.Now().Before(end) {
+	for i := 2; i <= 4; i++ {
+		c.Add(81 * time.Second)
+		w.sub.Wake()
+		waitFor(t, fmt.Sprintf("renewal %d", i), func() bool {
+			reqs := w.hub.Requests()
+			return len(reqs) == i && reqs[i-1].Verified
+		})
 		if len(w.hub.Subscribers(w.topic)) != 1 {
-			t.Fatalf("the lease lapsed at the hub: requests %+v", w.hub.Requests())
+			t.Fatalf("the lease lapsed at the hub after %d renewals", i-1)
 		}
-		time.Sleep(20 * time.Millisecond)
+		waitFor(t, "the renewed lease in the store", func() bool { return w.subscription().Expires.Equal(c.Now().Add(100 * time.Second)) })
 	}
-	reqs := w.hub.Requests()
-	if len(reqs) < 2 {
-		t.Fatalf("%d requests in 3.5 s of 2-second leases, want renewals", len(reqs))
-	}
-	for _, r := range reqs {
-		if r.Mode != "subscribe" || r.Secret != first.Secret || r.Callback != reqs[0].Callback || !r.Verified {
+	for _, r := range w.hub.Requests() {
+		if r.Mode != "subscribe" || r.Secret != first.Secret || r.Callback != w.callback() {
 			t.Errorf("renewal %+v differs from the first request", r)
 		}
 	}
-	if st := w.status(); st.State != "active" {
+	if st := w.status(); st.State != "active" || !st.Until.Equal(c.Now().Add(100*time.Second)) {
 		t.Errorf("status %+v", st)
 	}
 
+	// herald stops; the lease runs out.
 	w.halt()
-	waitFor(t, "the lease to run out", func() bool { return len(w.hub.Subscribers(w.topic)) == 0 })
-	time.Sleep(100 * time.Millisecond)
+	c.Add(101 * time.Second)
+	if n := len(w.hub.Subscribers(w.topic)); n != 0 {
+		t.Errorf("%d live subscriptions at the hub after the lease", n)
+	}
 	if st := w.status(); st.State != "subscribing" || !strings.Contains(st.Reason, "lease ended") {
 		t.Errorf("status after the lease ended = %+v", st)
 	}
@@ -422,7 +448,7 @@ func TestRefusals(t *testing.T) {
 		w := newWorld(t, setup{options: func(o *websub.Options) { o.VerifyTimeout = 300 * time.Millisecond; o.PublicURL = "http://127.0.0.1:1" }})
 		w.fetched(w.hubURL)
 		waitFor(t, "a second request", func() bool { return w.hub.Count("subscribe", w.topic) >= 2 })
-		if sub := w.subscription(); !strings.Contains(sub.Reason, "did not confirm") {
+		if sub := w.subscription(); !strings.Contains(sub.Reason, "did not confirm") || !strings.Contains(sub.Reason, "can it reach http://127.0.0.1:1?") {
 			t.Errorf("reason %q", sub.Reason)
 		}
 	})
