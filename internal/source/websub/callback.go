@@ -206,3 +206,24 @@ func (s *Subscriber) check(r *http.Request, id string) (string, delivery) {
 	}
 	return ResultAccepted, delivery{feedURL: sub.FeedURL, body: body, contentType: r.Header.Get("Content-Type")}
 }
+
+// deliverLoop hands queued notifications to Deliver.
+func (s *Subscriber) deliverLoop(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case d := <-s.queue:
+			start := s.now()
+			if err := s.o.Deliver(ctx, d.feedURL, d.body, d.contentType); err != nil {
+				if ctx.Err() == nil {
+					s.o.Log.Warn("a feed pushed by its WebSub hub was not read; the next poll reads it",
+						"feed_url", d.feedURL, "err", err)
+				}
+				continue
+			}
+			s.o.Log.Debug("read a feed pushed by its WebSub hub", "feed_url", d.feedURL, "bytes", len(d.body),
+				"took", s.now().Sub(start))
+		}
+	}
+}
