@@ -24,6 +24,7 @@ import (
 	"github.com/heraldhq/herald/internal/publish/local"
 	"github.com/heraldhq/herald/internal/publish/x"
 	"github.com/heraldhq/herald/internal/source"
+	"github.com/heraldhq/herald/internal/source/websub"
 	"github.com/heraldhq/herald/internal/store"
 	"github.com/heraldhq/herald/internal/store/postgres"
 	"github.com/heraldhq/herald/internal/store/sqlite"
@@ -116,7 +117,21 @@ func runDaemon(ctx context.Context, cfg *config.Config, log *slog.Logger, o daem
 		Interval: cfg.PollInterval, Workers: cfg.PollWorkers,
 		Log: log, Observe: metrics.ObserveFetch, Owner: processName(),
 	}
-	if err := poller.SetFeeds(ctx, feeds); err != nil {
+	ing.Feeds = poller.Feeds
+	sub, err := subscriber(cfg, st, fetcher, poller, metrics, log)
+	if err != nil {
+		return err
+	}
+	setFeeds := func(ctx context.Context, urls []string) error {
+		if err := poller.SetFeeds(ctx, urls); err != nil {
+			return err
+		}
+		if sub != nil {
+			return sub.SetFeeds(ctx, urls)
+		}
+		return nil
+	}
+	if err := setFeeds(ctx, feeds); err != nil {
 		return err
 	}
 	if len(feeds) == 0 {
@@ -128,14 +143,19 @@ func runDaemon(ctx context.Context, cfg *config.Config, log *slog.Logger, o daem
 		names[i] = p.Name()
 	}
 	metrics.WatchDestinations(disp.Status)
-	srv := web.New(web.Options{
+	wo := web.Options{
 		Store: st, Feeds: poller, Status: disp.Status, Registry: metrics.Registry,
 		Log: log, Refresh: o.refresh, Title: o.title, Tokens: cfg.Editors(),
 		FromURL:     ing.Write,
 		Editor:      disp,
 		OpenEditing: o.openEditing,
 		LinkHref:    o.linkHref,
-	})
+		Announce:    ing.Announce,
+	}
+	if sub != nil {
+		wo.WebSub, wo.Push = sub, sub.Status
+	}
+	srv := web.New(wo)
 	if o.mount != nil {
 		o.mount(srv)
 	}
@@ -153,7 +173,10 @@ func runDaemon(ctx context.Context, cfg *config.Config, log *slog.Logger, o daem
 	var wg sync.WaitGroup
 	wg.Go(func() { poller.Run(work) })
 	wg.Go(func() { disp.Run(work) })
-	wg.Go(func() { reloadOnHangup(work, cfg, poller, log) })
+	if sub != nil {
+		wg.Go(func() { sub.Run(work) })
+	}
+	wg.Go(func() { reloadOnHangup(work, cfg, setFeeds, log) })
 	wg.Go(func() { proveDestinations(work, disp, pubs, log) })
 
 	select {
@@ -183,6 +206,30 @@ func runDaemon(ctx context.Context, cfg *config.Config, log *slog.Logger, o daem
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// subscriber makes the WebSub subscriber when HERALD_PUBLIC_URL says where
+// hubs reach herald, and hooks it into the poller: the feeds' hubs are found
+// in what the polls fetch, pushed feeds go through the poller's handler,
+// and a feed its hub pushes is polled less often. Without the URL herald
+// only polls, and says so once.
+func subscriber(cfg *config.Config, st store.Store, fetcher *fetch.Fetcher, poller *source.Poller, metrics *web.Metrics,
+	log *slog.Logger) (*websub.Subscriber, error) {
+	if cfg.PublicURL == "" {
+		log.Info("HERALD_PUBLIC_URL is not set: herald polls its feeds and subscribes to no WebSub hub")
+		return nil, nil
+	}
+	var sub *websub.Subscriber
+	observe := metrics.WatchWebSub(func(ctx context.Context) (map[string]int, error) { return sub.Counts(ctx) })
+	sub, err := websub.New(websub.Options{
+		Store: st, Client: fetcher, PublicURL: cfg.PublicURL, Deliver: poller.Deliver, Log: log, Observe: observe,
+	})
+	if err != nil {
+		return nil, &config.Error{Var: "HERALD_PUBLIC_URL", Msg: err.Error()}
+	}
+	poller.Fetched = sub.Fetched
+	poller.PollEvery = sub.PollEvery(cfg.PollInterval)
+	return sub, nil
 }
 
 func quietHours(cfg *config.Config) *outbox.QuietHours {
@@ -222,7 +269,7 @@ func openStore(ctx context.Context, cfg *config.Config) (store.Store, error) {
 // reloadOnHangup rereads the feed list when herald gets SIGHUP, so that
 // feeds can be added or removed without a restart. A list that does not
 // read keeps the old one.
-func reloadOnHangup(ctx context.Context, cfg *config.Config, poller *source.Poller, log *slog.Logger) {
+func reloadOnHangup(ctx context.Context, cfg *config.Config, setFeeds func(context.Context, []string) error, log *slog.Logger) {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
@@ -234,7 +281,7 @@ func reloadOnHangup(ctx context.Context, cfg *config.Config, poller *source.Poll
 		}
 		feeds, err := feedList(cfg)
 		if err == nil {
-			err = poller.SetFeeds(ctx, feeds)
+			err = setFeeds(ctx, feeds)
 		}
 		if err != nil {
 			log.Error("feed list not reloaded; keeping the old one", "err", err)

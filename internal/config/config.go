@@ -30,6 +30,9 @@ type Config struct {
 	PollWorkers  int           `env:"HERALD_POLL_WORKERS" envDefault:"32"`
 	Listen       string        `env:"HERALD_LISTEN" envDefault:":8080"`
 	EditorTokens string        `env:"HERALD_EDITOR_TOKENS" secret:"true"`
+	// PublicURL is where WebSub hubs and the newsroom's CMS reach herald;
+	// without it herald subscribes to no hub.
+	PublicURL string `env:"HERALD_PUBLIC_URL"`
 
 	FirstRun FirstRun      `env:"HERALD_FIRST_RUN" envDefault:"skip"`
 	MaxAge   time.Duration `env:"HERALD_MAX_AGE" envDefault:"24h"`
@@ -378,6 +381,7 @@ func (c *Config) Validate() error {
 		check(c.Database != "", "HERALD_DATABASE", "must not be empty"),
 		check(c.Listen != "", "HERALD_LISTEN", "must not be empty"),
 		checkHTTPURL(c.XAPIURL, "HERALD_X_API_URL"),
+		c.checkPublicURL(),
 		c.checkDatabase(),
 		c.checkX(),
 		c.checkTokens(),
@@ -398,6 +402,21 @@ func checkHTTPURL(raw, name string) error {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return &Error{Var: name, Msg: fmt.Sprintf("%q is not an http(s) URL", raw)}
+	}
+	return nil
+}
+
+// checkPublicURL accepts an absolute http(s) URL without query or
+// fragment, since callback paths are appended to it.
+func (c *Config) checkPublicURL() error {
+	if c.PublicURL == "" {
+		return nil
+	}
+	u, err := url.Parse(c.PublicURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
+		u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+		return &Error{Var: "HERALD_PUBLIC_URL", Msg: fmt.Sprintf(
+			"%q is not an absolute http(s) URL without query or fragment (the address hubs and the CMS reach herald at, such as https://herald.example.org)", c.PublicURL)}
 	}
 	return nil
 }

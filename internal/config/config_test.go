@@ -30,6 +30,7 @@ func TestValues(t *testing.T) {
 		"HERALD_FIRST_RUN=latest:3",
 		"HERALD_POLL_INTERVAL=90s",
 		"HERALD_LOG_LEVEL=debug",
+		"HERALD_PUBLIC_URL=https://herald.example.org/bot",
 		"PATH=/usr/bin",
 	})
 	if err != nil {
@@ -38,7 +39,7 @@ func TestValues(t *testing.T) {
 	if len(c.Feeds) != 2 || c.Feeds[1] != "https://b.example/rss" {
 		t.Errorf("feeds = %q", c.Feeds)
 	}
-	if c.FirstRun != (FirstRun{Mode: "latest", N: 3}) || c.PollInterval != 90*time.Second {
+	if c.FirstRun != (FirstRun{Mode: "latest", N: 3}) || c.PollInterval != 90*time.Second || c.PublicURL != "https://herald.example.org/bot" {
 		t.Errorf("got %+v", c)
 	}
 }
@@ -66,6 +67,10 @@ func TestInvalid(t *testing.T) {
 		{"HERALD_X_MONTHLY_BUDGET=-5", `HERALD_X_MONTHLY_BUDGET: -5 must not be negative`},
 		{"HERALD_X_API=v3", `HERALD_X_API: "v3" is not v2 or v1.1`},
 		{"HERALD_X_API_URL=ftp://x", `HERALD_X_API_URL: "ftp://x" is not an http(s) URL`},
+		{"HERALD_PUBLIC_URL=herald.example.org", `HERALD_PUBLIC_URL: "herald.example.org" is not an absolute http(s) URL`},
+		{"HERALD_PUBLIC_URL=ftp://herald.example.org", `HERALD_PUBLIC_URL: "ftp://herald.example.org" is not an absolute http(s) URL`},
+		{"HERALD_PUBLIC_URL=https://herald.example.org/?x=1", `HERALD_PUBLIC_URL: "https://herald.example.org/?x=1" is not an absolute http(s) URL`},
+		{"HERALD_PUBLIC_URL=https://user:pw@herald.example.org", `HERALD_PUBLIC_URL: "https://user:pw@herald.example.org" is not an absolute http(s) URL`},
 		{"HERALD_LOG_FORMAT=xml", `HERALD_LOG_FORMAT: "xml" is not text or json`},
 		{"HERALD_LOG_LEVEL=loud", `HERALD_LOG_LEVEL: "loud" is not a log level`},
 		{"HERALD_SHUTDOWN_TIMEOUT=0s", `HERALD_SHUTDOWN_TIMEOUT: 0s must be above zero`},

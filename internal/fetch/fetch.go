@@ -209,6 +209,9 @@ type Response struct {
 	LastModified string
 	// MaxAge is Cache-Control max-age, 0 if absent.
 	MaxAge time.Duration
+	// Header is the answer's header, for what the fields above leave out
+	// (a feed's Link: rel="hub").
+	Header http.Header
 }
 
 // errOurTimeout marks the deadline Fetch sets itself, to tell it apart from
@@ -278,6 +281,7 @@ func (f *Fetcher) Fetch(ctx context.Context, r Request) (*Response, error) {
 		ETag:         resp.Header.Get("ETag"),
 		LastModified: resp.Header.Get("Last-Modified"),
 		MaxAge:       maxAge(resp.Header),
+		Header:       resp.Header,
 	}
 
 	switch {

@@ -69,6 +69,9 @@ type Ingester struct {
 	Log     *slog.Logger
 	// Queued, when set, is called after new posts were queued.
 	Queued func()
+	// Feeds, when set, lists the feeds polled: an article a CMS announces
+	// belongs to the feed on its host (see Announce).
+	Feeds func() []store.Feed
 }
 
 func (in *Ingester) now() time.Time {

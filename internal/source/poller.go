@@ -64,6 +64,12 @@ type Poller struct {
 	Owner string
 	// Lease is how long a feed lease lasts (default DefaultLease).
 	Lease time.Duration
+	// Fetched, when set, is shown every feed read successfully, with the
+	// answer (WebSub looks for the feed's hub there).
+	Fetched func(ctx context.Context, f store.Feed, resp *fetch.Response)
+	// PollEvery, when set, gives a feed's own interval (a feed its hub
+	// pushes is polled less often); 0 means Interval.
+	PollEvery func(feedURL string) time.Duration
 
 	mu       sync.Mutex
 	feeds    []*store.Feed
@@ -266,6 +272,11 @@ func (p *Poller) poll(ctx context.Context, f *store.Feed, lease bool) {
 	st.LastFetch = start
 	st.LastStatus = result
 	interval := p.Interval
+	if p.PollEvery != nil {
+		if d := p.PollEvery(st.URL); d > 0 {
+			interval = d
+		}
+	}
 	if err != nil {
 		st.Failures++
 		st.LastError = err.Error()
@@ -316,6 +327,9 @@ func (p *Poller) fetchAndHandle(ctx context.Context, f *store.Feed) (result stri
 	f.Initialized = true
 	if parsed.Title != "" {
 		f.Title = parsed.Title
+	}
+	if p.Fetched != nil {
+		p.Fetched(ctx, *f, resp)
 	}
 	return ResultOK, 0, nil
 }

@@ -231,6 +231,8 @@ type Store interface {
 	// a time from one address and from all.
 	AddSignInFailure(ctx context.Context, addr string, at time.Time, keep time.Duration) error
 	SignInFailures(ctx context.Context, addr string, since time.Time) (fromAddr, total int, err error)
+	// WebSub subscriptions, one per feed.
+	Subscriptions
 
 	Ping(ctx context.Context) error
 	Close() error

@@ -547,6 +547,8 @@ func (s *Server) apiFeeds(w http.ResponseWriter, r *http.Request) {
 		Failures    int    `json:"failures"`
 		NextFetch   string `json:"next_fetch,omitempty"`
 		Articles    int    `json:"articles"`
+		// Push is how the feed's hub pushes it (WebSub).
+		Push pushJSON `json:"push"`
 	}
 	out := []feedJSON{}
 	if s.o.Feeds != nil {
@@ -556,9 +558,14 @@ func (s *Server) apiFeeds(w http.ResponseWriter, r *http.Request) {
 				counts[f.URL] = f.Articles
 			}
 		}
+		push, err := s.pushStates(r.Context())
+		if err != nil {
+			s.apiError(w, err)
+			return
+		}
 		for _, f := range s.o.Feeds.Feeds() {
 			out = append(out, feedJSON{f.URL, f.Title, rfc3339(f.LastFetch), rfc3339(f.LastSuccess), f.LastStatus, f.LastError,
-				f.Failures, rfc3339(f.NextFetch), counts[f.URL]})
+				f.Failures, rfc3339(f.NextFetch), counts[f.URL], pushFor(push, f.URL).json()})
 		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"feeds": out})

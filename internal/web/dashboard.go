@@ -427,6 +427,7 @@ func (s *Server) showCompose(w http.ResponseWriter, r *http.Request, v viewer, s
 type feedRow struct {
 	store.Feed
 	Articles int
+	Push     pushView
 }
 
 func (s *Server) feedsPage(w http.ResponseWriter, r *http.Request, v viewer) {
@@ -441,8 +442,13 @@ func (s *Server) feedsPage(w http.ResponseWriter, r *http.Request, v viewer) {
 		for _, f := range all {
 			counts[f.URL] = f.Articles
 		}
+		push, err := s.pushStates(r.Context())
+		if err != nil {
+			s.fail(w, err)
+			return
+		}
 		for _, f := range s.o.Feeds.Feeds() {
-			rows = append(rows, feedRow{Feed: f, Articles: counts[f.URL]})
+			rows = append(rows, feedRow{Feed: f, Articles: counts[f.URL], Push: pushFor(push, f.URL)})
 		}
 	}
 	s.renderPage(w, r, http.StatusOK, "feeds.html", "feeds", "Feeds", v, rows)

@@ -4,8 +4,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/heraldhq/herald/internal/fetch"
+	"github.com/heraldhq/herald/internal/source/websub"
 )
 
 // ServerOptions bound what clients may hold of herald's HTTP server. Zero
@@ -85,7 +89,7 @@ func NewServer(h http.Handler, o ServerOptions) *http.Server {
 	}
 	limit := &connLimit{max: o.MaxConns, conns: make(map[net.Conn]connEntry)}
 	return &http.Server{
-		Handler:           http.MaxBytesHandler(h, o.MaxBodyBytes),
+		Handler:           limitBodies(h, o.MaxBodyBytes),
 		ReadHeaderTimeout: o.ReadHeaderTimeout,
 		ReadTimeout:       o.ReadTimeout,
 		WriteTimeout:      o.WriteTimeout,
@@ -148,3 +152,20 @@ func (l *connLimit) longestWaiting() net.Conn {
 	}
 	return oldest
 }
+
+// limitBodies caps every request's body at max, except a WebSub hub's
+// delivery of a feed at a subscription's callback, which may be as large as
+// a fetched feed (the callback caps it there).
+func limitBodies(h http.Handler, most int64) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		limit := most
+		if strings.HasPrefix(r.URL.Path, websubPrefix) {
+			limit = max(limit, fetch.DefaultMaxBody)
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		h.ServeHTTP(w, r)
+	})
+}
+
+// websubPrefix is where hubs deliver (websub.CallbackPattern).
+var websubPrefix = strings.TrimSuffix(websub.CallbackPattern, "{id}")

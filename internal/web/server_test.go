@@ -183,3 +183,24 @@ func TestBodyCapped(t *testing.T) {
 		t.Errorf("the handler read %d bytes, cap 1 KiB", n)
 	}
 }
+
+// A hub's delivery at a WebSub callback may be as large as a fetched feed,
+// past the cap on every other body.
+func TestWebSubDeliveriesMayBeLarge(t *testing.T) {
+	read := make(chan int64, 1)
+	srv := httptest.NewServer(NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, _ := io.Copy(io.Discard, r.Body)
+		read <- n
+	}), ServerOptions{}).Handler)
+	defer srv.Close()
+	body := strings.Repeat("x", 3<<20)
+	for path, want := range map[string]int64{"/websub/abc": 3 << 20, "/api/v1/posts": DefaultMaxBodyBytes} {
+		resp, err := http.Post(srv.URL+path, "application/rss+xml", strings.NewReader(body))
+		if err == nil {
+			resp.Body.Close()
+		}
+		if n := <-read; n != want {
+			t.Errorf("%s: the handler read %d bytes, want %d", path, n, want)
+		}
+	}
+}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/heraldhq/herald/internal/news"
 	"github.com/heraldhq/herald/internal/outbox"
+	"github.com/heraldhq/herald/internal/source/websub"
 	"github.com/heraldhq/herald/internal/store"
 )
 
@@ -59,6 +60,14 @@ type Options struct {
 	// post's text points. The demo sends its newsroom's address, whose name
 	// only herald resolves, to the newsroom it serves at /demo/site.
 	LinkHref func(url string) string
+	// WebSub, when set, answers the hubs at their callbacks
+	// (websub.CallbackPattern); Push gives each feed's push state, by feed
+	// URL. Without them, push is off (no HERALD_PUBLIC_URL).
+	WebSub http.Handler
+	Push   func(ctx context.Context) (map[string]websub.Status, error)
+	// Announce records an article a CMS announces and queues its automatic
+	// posts (POST /api/v1/articles); false when it is known already.
+	Announce func(ctx context.Context, url, by string) ([]*news.Post, bool, error)
 }
 
 // Editor is what editors can do to posts and to the bot.
@@ -121,6 +130,7 @@ func New(o Options) *Server {
 	}
 	s.routesDashboard()
 	s.routesAPI()
+	s.routesPush()
 	return s
 }
 

@@ -57,6 +57,10 @@ func Run(t *testing.T, newDB Backend) {
 		{"Pages", one(testPages)},
 		{"TimePrecision", one(testTimePrecision)},
 		{"Reopen", testReopen},
+		{"Subscriptions", one(testSubscriptions)},
+		{"SubscriptionVersions", one(testSubscriptionVersions)},
+		{"DueSubscriptions", one(testDueSubscriptions)},
+		{"SubscriptionClaimAcrossReplicas", testSubscriptionClaimAcrossReplicas},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
