@@ -581,9 +581,12 @@ func abbrevBefore(m string) bool {
 	return abbrev.NeverEnds(lastWord(m[:i]))
 }
 
-// placeLike reports whether a dateline match is short enough to be a place. In scripts
-// written without spaces the place pattern would run over a whole clause before a dash
-// ("中国国家统计局周一发布数据显示——"); a place there is a few characters ("北京——").
+// placeLike reports whether a dateline match can be a place. In scripts written without
+// spaces the place pattern would run over a whole clause before a dash
+// ("中国国家统计局周一发布数据显示——"); a place there is a few characters ("北京——"). In
+// scripts without capitals (Arabic, Hebrew) any words before a dash fit the pattern, and an
+// aside is as common as a dateline ("قال الرئيس - في كلمة له - إن…"): a place there is one
+// to three words, and none of them a verb or particle that opens a sentence.
 func placeLike(m string) bool {
 	han := 0
 	for _, r := range m {
@@ -591,8 +594,34 @@ func placeLike(m string) bool {
 			han++
 		}
 	}
-	return han <= 6
+	if han > 6 {
+		return false
+	}
+	first, _ := utf8.DecodeRuneInString(m)
+	if !unicode.IsLetter(first) || unicode.IsUpper(first) || unicode.IsLower(first) || han > 0 {
+		return true
+	}
+	place := m
+	if i := strings.IndexAny(place, "(–—-/,"); i >= 0 {
+		place = place[:i]
+	}
+	words := strings.Fields(place)
+	if len(words) > 3 {
+		return false
+	}
+	for _, w := range words {
+		if openingWords[w] {
+			return false
+		}
+	}
+	return true
 }
+
+// openingWords are Arabic and Hebrew verbs and particles that open a sentence, not a place.
+var openingWords = wordSet("قال", "قالت", "وقال", "وقالت", "أكد", "وأكد", "أكدت", "أعلن", "وأعلن", "أعلنت", "أضاف", "وأضاف",
+	"أوضح", "وأوضح", "ذكر", "وذكر", "في", "وفي", "من", "ومن", "على", "إلى", "عن", "إن", "أن", "هذا", "هذه", "ذلك", "تلك",
+	"الذي", "التي", "كما", "وقد", "قد", "لقد", "ثم", "بعد", "قبل", "مع", "بين", "لكن", "ولكن", "الرئيس", "الحكومة", "الوزير",
+	"אמר", "אמרה", "הוא", "היא", "על", "של", "עם", "אבל", "כי", "גם", "ראש", "הממשלה")
 
 // findCredit is creditMark.FindStringIndex, skipping the regular expression (the costliest
 // step of Lede) for the many paragraphs without any word a credit needs.

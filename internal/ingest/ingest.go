@@ -1,8 +1,10 @@
 // Package ingest turns a feed's entries into articles and queued posts: it
 // cleans and deduplicates them, applies the first-run rule and the age
 // limit, makes each article's summary (from the feed, else from the page),
-// and records the article together with one post per destination in one
-// transaction, so a restart neither loses nor doubles one.
+// decides whether each post goes out on its own or waits for an editor
+// (sponsored content, links off the feed's site: see verdict), and records
+// the article together with one post per destination in one transaction, so
+// a restart neither loses nor doubles one.
 package ingest
 
 import (
