@@ -16,6 +16,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/heraldhq/herald/internal/extract"
@@ -71,6 +72,9 @@ type Ingester struct {
 	Log     *slog.Logger
 	// Queued, when set, is called after new posts were queued.
 	Queued func()
+	// parsing holds a place for each page being parsed (parseSlots).
+	parsing     chan struct{}
+	parsingOnce sync.Once
 	// Feeds, when set, lists the feeds polled: an article a CMS announces
 	// belongs to the feed on its host (see Announce).
 	Feeds func() []store.Feed
@@ -243,6 +247,32 @@ func (in *Ingester) summarize(ctx context.Context, f *store.Feed, a *news.Articl
 	}
 }
 
+// A page's parse costs many times its size (a hostile 10 MiB page of
+// nested elements takes half a gigabyte), so a page is parsed from its
+// first maxPageParse bytes, where its head and its opening paragraphs are,
+// and at most parseSlots pages are parsed at once, whatever the number of
+// feeds being read: together about 200 MiB at the very worst.
+const (
+	maxPageParse = 2 << 20
+	parseSlots   = 2
+)
+
+// parsePage parses a page's beginning, waiting for a place among the
+// parses under way.
+func (in *Ingester) parsePage(ctx context.Context, body []byte, pageURL string) (extract.Page, error) {
+	in.parsingOnce.Do(func() { in.parsing = make(chan struct{}, parseSlots) })
+	select {
+	case in.parsing <- struct{}{}:
+	case <-ctx.Done():
+		return extract.Page{}, ctx.Err()
+	}
+	defer func() { <-in.parsing }()
+	if len(body) > maxPageParse {
+		body = body[:maxPageParse]
+	}
+	return extract.ParsePage(body, pageURL)
+}
+
 // readPage reads the article's page and takes from it what the article
 // lacks: summary, title, image, and the canonical URL to post and to key on.
 // feedURL is the operator's URL the page was found through ("" for an
@@ -253,7 +283,7 @@ func (in *Ingester) readPage(ctx context.Context, a *news.Article, feedURL strin
 	if err != nil {
 		return err
 	}
-	page, err := extract.ParsePage(resp.Body, resp.URL)
+	page, err := in.parsePage(ctx, resp.Body, resp.URL)
 	if err != nil {
 		return err
 	}

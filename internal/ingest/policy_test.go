@@ -20,53 +20,53 @@ func TestVerdict(t *testing.T) {
 	const onSite = "https://www.example.org/2026/11/budget/"
 	tests := []struct {
 		name       string
-		in         Ingester
+		in         *Ingester
 		a          *news.Article
 		it         feed.Item
 		wantStatus news.Status
 		wantWhy    string
 	}{
-		{"own article", Ingester{}, story(onSite), feed.Item{}, news.StatusQueued, ""},
-		{"another host of the same site", Ingester{}, story("https://news.example.org/a/"), feed.Item{}, news.StatusQueued, ""},
-		{"FeedBurner redirect without origLink", Ingester{}, story("https://feeds.feedburner.com/~r/example/~3/x/"), feed.Item{}, news.StatusQueued, ""},
-		{"approval", Ingester{Intake: outbox.Intake{Approval: true}}, story(onSite), feed.Item{}, news.StatusPending, ""},
-		{"ad network's item", Ingester{}, story("https://trk.lender-ads.com/c?id=77"), feed.Item{},
+		{"own article", &Ingester{}, story(onSite), feed.Item{}, news.StatusQueued, ""},
+		{"another host of the same site", &Ingester{}, story("https://news.example.org/a/"), feed.Item{}, news.StatusQueued, ""},
+		{"FeedBurner redirect without origLink", &Ingester{}, story("https://feeds.feedburner.com/~r/example/~3/x/"), feed.Item{}, news.StatusQueued, ""},
+		{"approval", &Ingester{Intake: outbox.Intake{Approval: true}}, story(onSite), feed.Item{}, news.StatusPending, ""},
+		{"ad network's item", &Ingester{}, story("https://trk.lender-ads.com/c?id=77"), feed.Item{},
 			news.StatusPending, "held: the link leaves example.org for lender-ads.com"},
-		{"ad network's item, approval on", Ingester{Intake: outbox.Intake{Approval: true}}, story("https://trk.lender-ads.com/c?id=77"), feed.Item{},
+		{"ad network's item, approval on", &Ingester{Intake: outbox.Intake{Approval: true}}, story("https://trk.lender-ads.com/c?id=77"), feed.Item{},
 			news.StatusPending, "held: the link leaves example.org for lender-ads.com"},
-		{"public suffix", Ingester{}, story("https://www.example.org.uk/a/"), feed.Item{},
+		{"public suffix", &Ingester{}, story("https://www.example.org.uk/a/"), feed.Item{},
 			news.StatusPending, "held: the link leaves example.org for example.org.uk"},
-		{"offsite links posted by choice", Ingester{PostOffsite: true}, story("https://www.other.example/a/"), feed.Item{}, news.StatusQueued, ""},
-		{"sponsored category", Ingester{}, story(onSite, "Politics", "Anzeige"), feed.Item{},
+		{"offsite links posted by choice", &Ingester{PostOffsite: true}, story("https://www.other.example/a/"), feed.Item{}, news.StatusQueued, ""},
+		{"sponsored category", &Ingester{}, story(onSite, "Politics", "Anzeige"), feed.Item{},
 			news.StatusPending, `held: marked sponsored (category "Anzeige")`},
-		{"sponsored opening", Ingester{}, story(onSite), feed.Item{Description: "<p>This is a sponsored article on behalf of Acme Bank. Acme Bank today launched…</p>"},
+		{"sponsored opening", &Ingester{}, story(onSite), feed.Item{Description: "<p>This is a sponsored article on behalf of Acme Bank. Acme Bank today launched…</p>"},
 			news.StatusPending, `held: marked sponsored (it opens with "This is a sponsored")`},
-		{"sponsored label in the title", Ingester{}, &news.Article{Title: "[Publicidad] Cinco claves para ahorrar", URL: onSite, Published: now}, feed.Item{},
+		{"sponsored label in the title", &Ingester{}, &news.Article{Title: "[Publicidad] Cinco claves para ahorrar", URL: onSite, Published: now}, feed.Item{},
 			news.StatusPending, `held: marked sponsored (it opens with "Publicidad")`},
-		{"in partnership with", Ingester{}, story(onSite), feed.Item{Content: "<p><em>In partnership with Acme Bank</em></p><p>Saving is easier than ever.</p>"},
+		{"in partnership with", &Ingester{}, story(onSite), feed.Item{Content: "<p><em>In partnership with Acme Bank</em></p><p>Saving is easier than ever.</p>"},
 			news.StatusPending, `held: marked sponsored (it opens with "In partnership with")`},
-		{"sponsored section", Ingester{}, story("https://www.example.org/sponsored/acme-savings/"), feed.Item{},
+		{"sponsored section", &Ingester{}, story("https://www.example.org/sponsored/acme-savings/"), feed.Item{},
 			news.StatusPending, "held: marked sponsored (the link is in a sponsored section)"},
-		{"sponsored and offsite, even when offsite links are posted", Ingester{PostOffsite: true}, story("https://trk.lender-ads.com/c?id=77", "Sponsored"), feed.Item{},
+		{"sponsored and offsite, even when offsite links are posted", &Ingester{PostOffsite: true}, story("https://trk.lender-ads.com/c?id=77", "Sponsored"), feed.Item{},
 			news.StatusPending, `held: marked sponsored (category "Sponsored")`},
-		{"both reasons", Ingester{}, story("https://trk.lender-ads.com/c?id=77", "Sponsored"), feed.Item{},
+		{"both reasons", &Ingester{}, story("https://trk.lender-ads.com/c?id=77", "Sponsored"), feed.Item{},
 			news.StatusPending, `held: marked sponsored (category "Sponsored"); the link leaves example.org for lender-ads.com`},
-		{"excluded by title", Ingester{Exclude: regexp.MustCompile(`(?i)budget`)}, story(onSite), feed.Item{},
+		{"excluded by title", &Ingester{Exclude: regexp.MustCompile(`(?i)budget`)}, story(onSite), feed.Item{},
 			news.StatusSkipped, "excluded by HERALD_EXCLUDE: the title matches"},
-		{"excluded by category", Ingester{Exclude: regexp.MustCompile(`^Horóscopo$`)}, story(onSite, "Horóscopo"), feed.Item{},
+		{"excluded by category", &Ingester{Exclude: regexp.MustCompile(`^Horóscopo$`)}, story(onSite, "Horóscopo"), feed.Item{},
 			news.StatusSkipped, `excluded by HERALD_EXCLUDE: the category "Horóscopo" matches`},
-		{"excluded by link, before holding it", Ingester{Exclude: regexp.MustCompile(`lender-ads`)}, story("https://trk.lender-ads.com/c?id=77"), feed.Item{},
+		{"excluded by link, before holding it", &Ingester{Exclude: regexp.MustCompile(`lender-ads`)}, story("https://trk.lender-ads.com/c?id=77"), feed.Item{},
 			news.StatusSkipped, "excluded by HERALD_EXCLUDE: the link matches"},
-		{"too old", Ingester{Intake: outbox.Intake{MaxAge: time.Minute}}, story(onSite), feed.Item{},
+		{"too old", &Ingester{Intake: outbox.Intake{MaxAge: time.Minute}}, story(onSite), feed.Item{},
 			news.StatusSkipped, "published 1h0m0s ago, more than HERALD_MAX_AGE (1m0s)"},
 		// News about advertising is not advertising.
-		{"advertising as a subject", Ingester{}, story(onSite), feed.Item{Description: "Publicidad engañosa: Consumo multa a cinco aerolíneas por precios ocultos."}, news.StatusQueued, ""},
-		{"a partnership in the story", Ingester{}, story(onSite), feed.Item{Description: "The ministry, in partnership with the WHO, launched a vaccination drive on Monday."}, news.StatusQueued, ""},
-		{"Anzeige as a word", Ingester{}, story(onSite), feed.Item{Description: "Die Polizei hat Anzeige gegen den Fahrer erstattet."}, news.StatusQueued, ""},
+		{"advertising as a subject", &Ingester{}, story(onSite), feed.Item{Description: "Publicidad engañosa: Consumo multa a cinco aerolíneas por precios ocultos."}, news.StatusQueued, ""},
+		{"a partnership in the story", &Ingester{}, story(onSite), feed.Item{Description: "The ministry, in partnership with the WHO, launched a vaccination drive on Monday."}, news.StatusQueued, ""},
+		{"Anzeige as a word", &Ingester{}, story(onSite), feed.Item{Description: "Die Polizei hat Anzeige gegen den Fahrer erstattet."}, news.StatusQueued, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			status, why := verdict(&tt.in, tt.a, tt.it, own, now)
+			status, why := verdict(tt.in, tt.a, tt.it, own, now)
 			if status != tt.wantStatus || why != tt.wantWhy {
 				t.Errorf("verdict = %s, %q; want %s, %q", status, why, tt.wantStatus, tt.wantWhy)
 			}
