@@ -89,7 +89,8 @@ func either(sts []news.Status) string {
 
 // Approve lets a pending post go out.
 func (d *Dispatcher) Approve(ctx context.Context, id int64, actor string) (*news.Post, error) {
-	return d.act(ctx, id, actor, actApprove, news.StatusQueued, "approved by "+actor, nil)
+	// What held the post for an editor no longer holds it.
+	return d.act(ctx, id, actor, actApprove, news.StatusQueued, "approved by "+actor, func(p *news.Post) { p.LastError = "" })
 }
 
 // Reject stops a pending post.

@@ -24,7 +24,11 @@ func TestEditorActions(t *testing.T) {
 		return p
 	}
 	a, b := pending(), pending()
-	if p, err := d.Approve(ctx, a.ID, "ana"); err != nil || p.Status != news.StatusQueued {
+	if _, err := st.Transition(ctx, a.ID, []news.Status{news.StatusPending}, news.StatusPending, "", "feed", t0,
+		func(p *news.Post) { p.LastError = "held: marked sponsored" }); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := d.Approve(ctx, a.ID, "ana"); err != nil || p.Status != news.StatusQueued || p.LastError != "" {
 		t.Fatalf("approve: %+v %v", p, err)
 	}
 	if _, err := d.Approve(ctx, a.ID, "ana"); !errors.Is(err, news.ErrConflict) {

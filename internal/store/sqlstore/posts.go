@@ -49,7 +49,11 @@ func (t *tx) insertPost(ctx context.Context, p *news.Post) error {
 	if err != nil {
 		return err
 	}
-	return t.addEvent(ctx, p.ID, "", p.Status, "created", p.CreatedBy, p.CreatedAt)
+	reason := "created"
+	if p.LastError != "" {
+		reason += ": " + p.LastError // why it starts held, skipped or failed
+	}
+	return t.addEvent(ctx, p.ID, "", p.Status, reason, p.CreatedBy, p.CreatedAt)
 }
 
 // addEvent records a post's move from one status to another.
