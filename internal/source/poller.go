@@ -96,6 +96,11 @@ type Poller struct {
 	queue    schedule         // the feeds not handed to a worker, by when they are due
 	reserved int              // feeds handed to workers, waiting or being fetched
 	wake     chan struct{}
+	// What Run's dispatcher waits for, so that a feed put back wakes it only
+	// when it must: room for more work, or the time it wakes up by itself
+	// (zero: it waits to be woken).
+	waitRoom bool
+	wakeAt   time.Time
 
 	saveMu  sync.Mutex
 	pending map[int64]store.Feed // outcomes not written yet, by feed
@@ -321,12 +326,19 @@ func (p *Poller) takeDue(capacity int) ([]*entry, time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	free := capacity - p.reserved
-	if len(p.queue) == 0 || free <= 0 || (free < max(capacity/4, 1) && p.reserved > 0) {
+	p.waitRoom, p.wakeAt = false, time.Time{}
+	if free <= 0 || (free < max(capacity/4, 1) && p.reserved > 0) {
+		p.waitRoom = true
+		return nil, 0
+	}
+	if len(p.queue) == 0 {
 		return nil, 0
 	}
 	if d := p.queue[0].at.Sub(now); d > 0 {
+		p.wakeAt = p.queue[0].at
 		return nil, d
 	}
+	p.wakeAt = now // busy handing out: a feed put back now is seen anyway
 	var batch []*entry
 	for len(batch) < free && len(p.queue) > 0 && !p.queue[0].at.After(now) {
 		e := heap.Pop(&p.queue).(*entry)
@@ -407,16 +419,26 @@ func (p *Poller) putBack(es []*entry, at func(*entry) time.Time) {
 		return
 	}
 	p.mu.Lock()
+	wake := p.waitRoom
 	for _, e := range es {
 		p.reserved--
 		e.busy = false
 		e.at = at(e)
 		if !e.gone && !e.unsaved {
-			heap.Push(&p.queue, e)
+			wake = p.requeue(e) || wake
 		}
 	}
 	p.mu.Unlock()
-	p.Wake()
+	if wake {
+		p.Wake()
+	}
+}
+
+// requeue puts e in the queue and reports whether the dispatcher must be
+// woken to see it (it sleeps past e's time); p.mu is held.
+func (p *Poller) requeue(e *entry) bool {
+	heap.Push(&p.queue, e)
+	return p.wakeAt.IsZero() || e.at.Before(p.wakeAt)
 }
 
 // work polls one feed handed out by dispatch. The feed goes back to the
@@ -627,16 +649,19 @@ func (p *Poller) flush(ctx context.Context, leases bool) {
 			e.at = now // read the stored state at the next lease
 		}
 	}
+	wake := false
 	for id := range batch {
 		if e := p.byID[id]; e != nil && e.unsaved {
 			e.unsaved = false
 			if !e.busy {
-				heap.Push(&p.queue, e)
+				wake = p.requeue(e) || wake
 			}
 		}
 	}
 	p.mu.Unlock()
-	p.Wake()
+	if wake {
+		p.Wake()
+	}
 }
 
 // renewLoop renews this poller's feed leases every third of a lease until
@@ -651,8 +676,12 @@ func (p *Poller) renewLoop(ctx context.Context) {
 			return
 		case <-t.C:
 		}
+		// A slow database delays a renewal, it does not lose it: the next
+		// tick waits for this one, which may take up to a lease
+		// (cancelling it sooner could cost the connection, and the next
+		// renewal a new one).
 		now := p.now()
-		rctx, cancel := context.WithTimeout(ctx, every)
+		rctx, cancel := context.WithTimeout(ctx, p.lease())
 		err := p.Store.RenewFeedLeases(rctx, p.Owner, now, now.Add(p.lease()))
 		cancel()
 		if err != nil && ctx.Err() == nil {
