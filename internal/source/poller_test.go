@@ -309,3 +309,53 @@ func TestNotModifiedRoundWritesInBatches(t *testing.T) {
 		t.Errorf("a round of %d 304s: %d lease calls, %d writes of %d feeds; want 0, 1, %d", n, c.leases, c.saves, c.saved, n)
 	}
 }
+
+// With leases, Run leases the due feeds in batches, not one by one, and
+// writes the outcomes of a round in a few transactions.
+func TestRunLeasesInBatches(t *testing.T) {
+	const n, workers = 300, 8
+	srv := farm(t, n)
+	p := newPoller(t, &countingHandler{}, workers)
+	c := &counting{FeedStore: leasing{p.Store.(*sqlstore.DB)}}
+	p.Store, p.Owner = c, "replica-a"
+	var done atomic.Int64
+	all := make(chan struct{})
+	p.Observe = func(string, string, time.Duration) {
+		if done.Add(1) == n {
+			close(all)
+		}
+	}
+	urls := make([]string, n)
+	for i := range urls {
+		urls[i] = fmt.Sprintf("%s/feed/%d", srv.URL, i)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := p.SetFeeds(ctx, urls); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { p.Run(ctx) })
+	<-all
+	cancel()
+	wg.Wait()
+	t.Logf("%d lease statements, %d writes", c.leases, c.saves)
+	// The queue holds twice the workers and is topped up when a quarter
+	// of it is free: batches of workers/2 feeds or more.
+	if c.leases > n/(workers/2)+1 {
+		t.Errorf("%d feeds leased in %d statements, want batches of %d or more", n, c.leases, workers/2)
+	}
+	if c.saves > 5 || c.saved != n {
+		t.Errorf("%d outcomes written in %d transactions (%d feeds), want a few", n, c.saves, c.saved)
+	}
+	for _, f := range p.Feeds() {
+		if f.LastStatus != ResultOK || f.LeaseOwner != "" {
+			t.Fatalf("after the round: %+v", f)
+		}
+	}
+	stored, _ := p.Store.(*counting).FeedStore.(leasing).Feeds(context.Background())
+	for _, f := range stored {
+		if f.LeaseOwner != "" || f.ETag == "" {
+			t.Fatalf("stored after the round: %+v", f)
+		}
+	}
+}
