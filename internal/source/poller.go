@@ -458,7 +458,7 @@ func (p *Poller) work(ctx context.Context, e *entry) {
 // PollAll fetches every feed once, whatever its schedule, with the same
 // bound on concurrency, writes the outcomes and returns. When feeds are
 // leased, those another replica holds, or has fetched since they were due,
-// are left to it.
+// are left to it, and the others' leases are renewed while they are read.
 func (p *Poller) PollAll(ctx context.Context) {
 	leases := p.Store.LeasesNeeded()
 	p.mu.Lock()
@@ -476,6 +476,10 @@ func (p *Poller) PollAll(ctx context.Context) {
 	p.mu.Unlock()
 	if leases {
 		batch = p.leaseBatch(ctx, batch)
+		renewing, stop := context.WithCancel(ctx)
+		var renewer sync.WaitGroup
+		renewer.Go(func() { p.renewLoop(renewing) })
+		defer func() { stop(); renewer.Wait() }()
 	}
 	sem := make(chan struct{}, max(p.Workers, 1))
 	var wg sync.WaitGroup
