@@ -74,8 +74,8 @@ func (in *Ingester) Announce(ctx context.Context, raw, by string) ([]*news.Post,
 			p.CreatedBy = by
 		}
 	}
-	added, err := in.Store.AddArticle(ctx, a, posts...)
-	if err != nil || !added {
+	added, err := in.Store.AddArticles(ctx, []store.NewArticle{{Article: a, Posts: posts}})
+	if err != nil || !added[0] {
 		// Not added: its feed recorded it while the page was read.
 		return nil, false, err
 	}

@@ -36,7 +36,7 @@ type Target struct {
 // Store is what ingest needs of the database.
 type Store interface {
 	ArticleSeen(ctx context.Context, feedID int64, guid, key string) (bool, error)
-	AddArticle(ctx context.Context, a *news.Article, posts ...*news.Post) (bool, error)
+	AddArticles(ctx context.Context, batch []store.NewArticle) ([]bool, error)
 }
 
 // PageFetcher fetches an article page when the feed gives too little.
@@ -101,6 +101,10 @@ func (in *Ingester) HandleFeed(ctx context.Context, f *store.Feed, p *feed.Parse
 		item feed.Item
 		a    *news.Article
 	}
+	// A feed read for the first time under the rule "skip" posts nothing:
+	// its entries go straight to the store, which passes over those it
+	// knows, rather than costing a query each first.
+	recordOnly := !f.Initialized && in.FirstRun.Mode != "all" && in.FirstRun.Mode != "latest"
 	var fresh []candidate
 	for _, it := range p.Items {
 		a, err := in.article(f, it, now)
@@ -109,6 +113,10 @@ func (in *Ingester) HandleFeed(ctx context.Context, f *store.Feed, p *feed.Parse
 		}
 		if err != nil {
 			in.log().Debug("feed entry skipped", "feed_url", f.URL, "guid", it.GUID, "err", err)
+			continue
+		}
+		if recordOnly {
+			fresh = append(fresh, candidate{it, a})
 			continue
 		}
 		seen, err := in.Store.ArticleSeen(ctx, f.ID, a.GUID, a.Key)
@@ -145,7 +153,10 @@ func (in *Ingester) HandleFeed(ctx context.Context, f *store.Feed, p *feed.Parse
 	}
 
 	own := siteOf(f.URL, p)
-	queued := 0
+	// The entries are recorded together, in one transaction: a feed read
+	// for the first time costs one commit, not one per entry.
+	batch := make([]store.NewArticle, 0, len(fresh))
+	keys := make(map[string]bool, len(fresh)) // URL keys this batch records
 	for i, c := range fresh {
 		var posts []*news.Post
 		if post[i] {
@@ -153,11 +164,15 @@ func (in *Ingester) HandleFeed(ctx context.Context, f *store.Feed, p *feed.Parse
 			in.summarize(ctx, f, c.a, c.item)
 			if c.a.Key != key {
 				// The page named another URL as canonical. When that article
-				// is recorded already, this entry is recorded under its own
-				// link, with no post, so that it is not read again.
-				seen, err := in.Store.ArticleSeen(ctx, f.ID, "", c.a.Key)
-				if err != nil {
-					return err
+				// is recorded already (or earlier in this batch), this entry
+				// is recorded under its own link, with no post, so that it
+				// is not read again.
+				seen := keys[c.a.Key]
+				if !seen {
+					var err error
+					if seen, err = in.Store.ArticleSeen(ctx, f.ID, "", c.a.Key); err != nil {
+						return err
+					}
 				}
 				if seen {
 					c.a.URL, c.a.Key = link, key
@@ -168,21 +183,27 @@ func (in *Ingester) HandleFeed(ctx context.Context, f *store.Feed, p *feed.Parse
 		if post[i] {
 			posts = in.posts(c.a, c.item, own, now)
 		}
-		added, err := in.Store.AddArticle(ctx, c.a, posts...)
-		if err != nil {
-			return err
-		}
-		if !added {
+		keys[c.a.Key] = true
+		batch = append(batch, store.NewArticle{Article: c.a, Posts: posts})
+	}
+	added, err := in.Store.AddArticles(ctx, batch)
+	if err != nil {
+		return err
+	}
+	queued, recorded := 0, 0
+	for i, n := range batch {
+		if !added[i] {
 			continue
 		}
-		for _, p := range posts {
+		recorded++
+		for _, p := range n.Posts {
 			if p.Status == news.StatusQueued || p.Status == news.StatusPending {
 				queued++
 			}
 		}
 	}
 	if !f.Initialized {
-		in.log().Info("feed read for the first time", "feed_url", f.URL, "articles", len(fresh),
+		in.log().Info("feed read for the first time", "feed_url", f.URL, "articles", recorded,
 			"first_run", in.FirstRun.Mode, "queued", queued)
 	} else if queued > 0 {
 		in.log().Info("new articles", "feed_url", f.URL, "queued", queued)

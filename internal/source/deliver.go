@@ -27,15 +27,22 @@ var (
 // the type the hub gave the body.
 func (p *Poller) Deliver(ctx context.Context, feedURL string, body []byte, contentType string) error {
 	p.mu.Lock()
-	listed := slices.ContainsFunc(p.feeds, func(f *store.Feed) bool { return f.URL == feedURL })
+	i := slices.IndexFunc(p.order, func(e *entry) bool { return e.feed.URL == feedURL })
+	var known store.Feed
+	if i >= 0 {
+		known = p.order[i].feed
+	}
 	p.mu.Unlock()
-	if !listed {
+	if i < 0 {
 		return fmt.Errorf("%s: %w", feedURL, ErrNotListed)
 	}
-	f, err := p.Store.EnsureFeed(ctx, feedURL)
+	stored, err := p.Store.EnsureFeeds(ctx, []string{feedURL})
 	if err != nil {
 		return err
 	}
+	f := stored[0]
+	// This replica's own last read may not be written yet.
+	f.Initialized = f.Initialized || known.Initialized
 	if !f.Initialized {
 		return fmt.Errorf("%s: %w", feedURL, ErrNotRead)
 	}

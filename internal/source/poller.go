@@ -1,6 +1,7 @@
 package source
 
 import (
+	"container/heap"
 	"context"
 	"errors"
 	"fmt"
@@ -26,16 +27,26 @@ type Handler interface {
 
 // FeedStore is what the poller keeps of each feed.
 type FeedStore interface {
-	EnsureFeed(ctx context.Context, url string) (*store.Feed, error)
-	SaveFeedState(ctx context.Context, f *store.Feed) error
-	LeaseFeed(ctx context.Context, id int64, owner string, now, until time.Time) (*store.Feed, bool, error)
+	EnsureFeeds(ctx context.Context, urls []string) ([]*store.Feed, error)
+	LeasesNeeded() bool
+	LeaseFeeds(ctx context.Context, ids []int64, owner string, now, until time.Time) (leased, busy []*store.Feed, err error)
 	RenewFeedLeases(ctx context.Context, owner string, now, until time.Time) error
+	ReleaseFeedLeases(ctx context.Context, owner string) error
+	SaveFeedStates(ctx context.Context, owner string, feeds []*store.Feed) (lost []int64, err error)
 }
 
 // DefaultLease is how long a poller holds a feed it is fetching; it renews
 // the lease while the work lasts, so a replica that dies loses its feeds to
 // the others within this time.
 const DefaultLease = 30 * time.Second
+
+// DefaultSaveEvery is how long the outcomes of fetches wait to be written
+// together.
+const DefaultSaveEvery = time.Second
+
+// saveBatch is how many outcomes make the poller write them at once rather
+// than wait for SaveEvery.
+const saveBatch = 512
 
 // Fetch results, for metrics and the dashboard.
 const (
@@ -47,6 +58,15 @@ const (
 // Poller fetches every feed once per interval through a bounded pool of
 // workers. A feed that fails backs off on its own schedule; it never holds
 // up the others.
+//
+// Feeds wait in a min-heap ordered by when they are next due, so a wake-up
+// costs O(log n) for each feed it hands out, not a scan of every feed. The
+// outcome of each fetch is written in batches (SaveEvery): a round of 304s
+// is one transaction a second, not one write a feed. When the store is
+// shared by replicas (LeasesNeeded), the due feeds are leased in batches
+// before they are fetched, a goroutine of their own renews the leases
+// whatever the workers are doing, and a write is made only under the lease:
+// the outcome of a fetch whose lease another replica took is dropped.
 type Poller struct {
 	Store    FeedStore
 	Fetcher  Fetcher
@@ -70,11 +90,66 @@ type Poller struct {
 	// PollEvery, when set, gives a feed's own interval (a feed its hub
 	// pushes is polled less often); 0 means Interval.
 	PollEvery func(feedURL string) time.Duration
+	// SaveEvery is how long the outcomes of fetches wait to be written
+	// together (default DefaultSaveEvery). A process that stops writes
+	// what waits; one that dies loses at most this much, and fetches those
+	// feeds again.
+	SaveEvery time.Duration
 
 	mu       sync.Mutex
-	feeds    []*store.Feed
-	inFlight map[int64]bool
+	order    []*entry         // the feeds in the order SetFeeds was given them
+	byID     map[int64]*entry // the same, by id
+	queue    schedule         // the feeds not handed to a worker, by when they are due
+	reserved int              // feeds handed to workers, waiting or being fetched
 	wake     chan struct{}
+	// What Run's dispatcher waits for, so that a feed put back wakes it only
+	// when it must: room for more work, or the time it wakes up by itself
+	// (zero: it waits to be woken).
+	waitRoom bool
+	wakeAt   time.Time
+
+	saveMu  sync.Mutex
+	pending map[int64]store.Feed // outcomes not written yet, by feed
+	kick    chan struct{}        // pending is full: write it now
+	flushMu sync.Mutex           // one write at a time, so a later outcome is never overwritten by an earlier
+}
+
+// entry is a feed the poller schedules.
+type entry struct {
+	feed  store.Feed // last known state
+	at    time.Time  // when it is due: its NextFetch, or when a lease may be had
+	index int        // in the queue; -1 while out of it
+	busy  bool       // handed to a worker
+	// unsaved: fetched, and the outcome not written yet. The feed waits out
+	// of the queue until it is: writing an outcome releases the feed's
+	// lease, which must not be a lease taken for a later fetch.
+	unsaved bool
+	gone    bool // removed from the list while busy: not queued again
+}
+
+// schedule is a min-heap of entries by due time (container/heap).
+type schedule []*entry
+
+func (s schedule) Len() int           { return len(s) }
+func (s schedule) Less(i, j int) bool { return s[i].at.Before(s[j].at) }
+func (s schedule) Swap(i, j int) {
+	s[i], s[j] = s[j], s[i]
+	s[i].index, s[j].index = i, j
+}
+
+func (s *schedule) Push(x any) {
+	e := x.(*entry)
+	e.index = len(*s)
+	*s = append(*s, e)
+}
+
+func (s *schedule) Pop() any {
+	old := *s
+	e := old[len(old)-1]
+	old[len(old)-1] = nil
+	*s = old[:len(old)-1]
+	e.index = -1
+	return e
 }
 
 func (p *Poller) now() time.Time {
@@ -91,22 +166,64 @@ func (p *Poller) log() *slog.Logger {
 	return slog.Default()
 }
 
+func (p *Poller) lease() time.Duration {
+	if p.Lease > 0 {
+		return p.Lease
+	}
+	return DefaultLease
+}
+
+func (p *Poller) saveEvery() time.Duration {
+	if p.SaveEvery > 0 {
+		return p.SaveEvery
+	}
+	return DefaultSaveEvery
+}
+
+// init makes the poller's maps and channels; p.mu is held.
+func (p *Poller) init() {
+	if p.byID == nil {
+		p.byID = make(map[int64]*entry)
+		p.wake = make(chan struct{}, 1)
+		p.pending = make(map[int64]store.Feed)
+		p.kick = make(chan struct{}, 1)
+	}
+}
+
 // SetFeeds replaces the list of feeds to poll; new ones are added to the
-// store and polled at once, removed ones are no longer polled.
+// store and polled at once, removed ones are no longer polled, and the
+// others keep their state and schedule.
 func (p *Poller) SetFeeds(ctx context.Context, urls []string) error {
-	feeds := make([]*store.Feed, 0, len(urls))
-	for _, u := range urls {
-		f, err := p.Store.EnsureFeed(ctx, u)
-		if err != nil {
-			return err
-		}
-		feeds = append(feeds, f)
+	feeds, err := p.Store.EnsureFeeds(ctx, urls)
+	if err != nil {
+		return err
 	}
 	p.mu.Lock()
-	p.feeds = feeds
-	if p.inFlight == nil {
-		p.inFlight = make(map[int64]bool)
+	p.init()
+	byID := make(map[int64]*entry, len(feeds))
+	order := make([]*entry, 0, len(feeds))
+	for _, f := range feeds {
+		if byID[f.ID] != nil { // listed twice
+			continue
+		}
+		e := p.byID[f.ID]
+		if e == nil {
+			e = &entry{feed: *f, at: f.NextFetch, index: -1}
+			heap.Push(&p.queue, e)
+		}
+		e.gone = false
+		byID[f.ID] = e
+		order = append(order, e)
 	}
+	for id, e := range p.byID {
+		if byID[id] == nil {
+			if e.index >= 0 {
+				heap.Remove(&p.queue, e.index)
+			}
+			e.gone = true
+		}
+	}
+	p.byID, p.order = byID, order
 	p.mu.Unlock()
 	p.Wake()
 	return nil
@@ -116,9 +233,9 @@ func (p *Poller) SetFeeds(ctx context.Context, urls []string) error {
 func (p *Poller) Feeds() []store.Feed {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	out := make([]store.Feed, len(p.feeds))
-	for i, f := range p.feeds {
-		out[i] = *f
+	out := make([]store.Feed, len(p.order))
+	for i, e := range p.order {
+		out[i] = e.feed
 	}
 	return out
 }
@@ -126,9 +243,7 @@ func (p *Poller) Feeds() []store.Feed {
 // Wake makes Run look for due feeds now.
 func (p *Poller) Wake() {
 	p.mu.Lock()
-	if p.wake == nil {
-		p.wake = make(chan struct{}, 1)
-	}
+	p.init()
 	w := p.wake
 	p.mu.Unlock()
 	select {
@@ -137,42 +252,70 @@ func (p *Poller) Wake() {
 	}
 }
 
-// Run polls due feeds until ctx is done, then waits for fetches in flight.
+// Run polls due feeds until ctx is done, then waits for fetches in flight,
+// writes the outcomes still waiting and gives up its leases.
 func (p *Poller) Run(ctx context.Context) {
-	p.Wake()
 	p.mu.Lock()
+	p.init()
 	wake := p.wake
 	p.mu.Unlock()
-	sem := make(chan struct{}, max(p.Workers, 1))
+	leases := p.Store.LeasesNeeded()
+	workers := max(p.Workers, 1)
+	// The workers' queue holds as many feeds again as there are workers,
+	// so that feeds are leased in batches while the workers are busy.
+	capacity := 2 * workers
+	jobs := make(chan *entry, capacity)
 	var wg sync.WaitGroup
-	defer wg.Wait()
-	renew := time.NewTicker(p.lease() / 3)
-	defer renew.Stop()
-	for {
-		next := p.now().Add(time.Second)
-		for _, f := range p.due(&next) {
-			select {
-			case sem <- struct{}{}:
-			case <-ctx.Done():
-				p.release(f)
-				return
+	for range workers {
+		wg.Go(func() {
+			for e := range jobs {
+				p.work(ctx, e)
 			}
-			wg.Add(1)
-			go func() {
-				defer func() { <-sem; p.release(f); wg.Done() }()
-				p.poll(ctx, f, true)
-			}()
+		})
+	}
+	var bg sync.WaitGroup
+	bg.Go(func() { p.saveLoop(ctx, leases) })
+	if leases {
+		bg.Go(func() { p.renewLoop(ctx) })
+	}
+	p.dispatch(ctx, jobs, wake, leases, capacity)
+	close(jobs)
+	wg.Wait()
+	bg.Wait()
+	done := context.WithoutCancel(ctx)
+	p.flush(done, leases)
+	if leases {
+		rctx, cancel := context.WithTimeout(done, 5*time.Second)
+		defer cancel()
+		if err := p.Store.ReleaseFeedLeases(rctx, p.Owner); err != nil {
+			p.log().Warn("feed leases not released; other replicas take the feeds when they expire", "err", err)
 		}
-		timer := time.NewTimer(time.Until(next))
+	}
+}
+
+// dispatch hands due feeds to the workers until ctx is done. It sleeps
+// until the earliest feed is due, or until Wake or a worker's end.
+func (p *Poller) dispatch(ctx context.Context, jobs chan<- *entry, wake <-chan struct{}, leases bool, capacity int) {
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	defer timer.Stop()
+	for {
+		batch, wait := p.takeDue(capacity)
+		if len(batch) > 0 {
+			if leases {
+				batch = p.leaseBatch(ctx, batch)
+			}
+			for _, e := range batch {
+				jobs <- e // room is reserved: never blocks
+			}
+			continue
+		}
+		if wait > 0 {
+			timer.Reset(wait)
+		}
 		select {
 		case <-ctx.Done():
-			timer.Stop()
 			return
-		case <-renew.C:
-			now := p.now()
-			if err := p.Store.RenewFeedLeases(ctx, p.Owner, now, now.Add(p.lease())); err != nil {
-				p.log().Error("renewing feed leases failed", "err", err)
-			}
 		case <-wake:
 		case <-timer.C:
 		}
@@ -180,94 +323,196 @@ func (p *Poller) Run(ctx context.Context) {
 	}
 }
 
-// due marks and returns the feeds whose time has come, and lowers next to
-// the earliest time another one will be.
-func (p *Poller) due(next *time.Time) []*store.Feed {
+// takeDue takes the feeds that are due, as many as the workers have room
+// for, or says how long until the earliest one is due (0: until woken).
+// While the workers are busy it waits until a quarter of their room is
+// free, so that feeds are handed out, and leased, in batches.
+func (p *Poller) takeDue(capacity int) ([]*entry, time.Duration) {
 	now := p.now()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	var out []*store.Feed
-	for _, f := range p.feeds {
-		if p.inFlight[f.ID] {
-			continue
-		}
-		if f.NextFetch.After(now) {
-			if f.NextFetch.Before(*next) {
-				*next = f.NextFetch
-			}
-			continue
-		}
-		p.inFlight[f.ID] = true
-		out = append(out, f)
+	free := capacity - p.reserved
+	p.waitRoom, p.wakeAt = false, time.Time{}
+	if free <= 0 || (free < max(capacity/4, 1) && p.reserved > 0) {
+		p.waitRoom = true
+		return nil, 0
 	}
+	if len(p.queue) == 0 {
+		return nil, 0
+	}
+	if d := p.queue[0].at.Sub(now); d > 0 {
+		p.wakeAt = p.queue[0].at
+		return nil, d
+	}
+	p.wakeAt = now // busy handing out: a feed put back now is seen anyway
+	var batch []*entry
+	for len(batch) < free && len(p.queue) > 0 && !p.queue[0].at.After(now) {
+		e := heap.Pop(&p.queue).(*entry)
+		e.busy = true
+		batch = append(batch, e)
+	}
+	p.reserved += len(batch)
+	return batch, 0
+}
+
+// leaseBatch leases the batch's feeds in the store and returns those it
+// got, with their state as stored (another replica may have fetched them
+// since). The others go back to the queue for when they are due again, or
+// for when the replica holding them must have let go.
+func (p *Poller) leaseBatch(ctx context.Context, batch []*entry) []*entry {
+	now := p.now()
+	ids := make([]int64, len(batch))
+	for i, e := range batch {
+		ids[i] = e.feed.ID
+	}
+	leased, busy, err := p.Store.LeaseFeeds(ctx, ids, p.Owner, now, now.Add(p.lease()))
+	if err != nil {
+		if ctx.Err() == nil {
+			p.log().Error("leasing feeds failed", "feeds", len(ids), "err", err)
+		}
+		p.putBack(batch, func(*entry) time.Time { return now.Add(min(p.Interval, 10*time.Second)) })
+		return nil
+	}
+	byID := make(map[int64]*entry, len(batch))
+	for _, e := range batch {
+		byID[e.feed.ID] = e
+	}
+	out := make([]*entry, 0, len(leased))
+	p.mu.Lock()
+	for _, f := range leased {
+		if e := byID[f.ID]; e != nil {
+			e.feed = *f
+			delete(byID, f.ID)
+			out = append(out, e)
+		}
+	}
+	for _, f := range busy {
+		if e := byID[f.ID]; e != nil {
+			e.feed = *f
+		}
+	}
+	p.mu.Unlock()
+	var back []*entry
+	for _, e := range byID {
+		back = append(back, e)
+	}
+	p.putBack(back, func(e *entry) time.Time {
+		at := e.feed.NextFetch
+		if e.feed.LeaseOwner != "" && e.feed.LeaseUntil.After(at) {
+			// Held by another replica, which renews the lease while it
+			// works: look again when it would have lapsed.
+			at = e.feed.LeaseUntil
+			if limit := now.Add(p.lease()); at.After(limit) {
+				at = limit
+			}
+		}
+		return later(at, now.Add(time.Second))
+	})
 	return out
 }
 
-func (p *Poller) release(f *store.Feed) {
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// putBack returns feeds taken by takeDue to the queue, but for those
+// whose outcome waits to be written.
+func (p *Poller) putBack(es []*entry, at func(*entry) time.Time) {
+	if len(es) == 0 {
+		return
+	}
 	p.mu.Lock()
-	delete(p.inFlight, f.ID)
+	wake := p.waitRoom
+	for _, e := range es {
+		p.reserved--
+		e.busy = false
+		e.at = at(e)
+		if !e.gone && !e.unsaved {
+			wake = p.requeue(e) || wake
+		}
+	}
 	p.mu.Unlock()
+	if wake {
+		p.Wake()
+	}
+}
+
+// requeue puts e in the queue and reports whether the dispatcher must be
+// woken to see it (it sleeps past e's time); p.mu is held.
+func (p *Poller) requeue(e *entry) bool {
+	heap.Push(&p.queue, e)
+	return p.wakeAt.IsZero() || e.at.Before(p.wakeAt)
+}
+
+// work polls one feed handed out by dispatch. The feed goes back to the
+// queue for its next fetch once its outcome is written.
+func (p *Poller) work(ctx context.Context, e *entry) {
+	if st, ok := p.poll(ctx, e); ok {
+		// Marked unsaved before the outcome can be written, so that the
+		// write, whenever it comes, queues the feed again.
+		p.mu.Lock()
+		e.feed, e.at, e.unsaved = st, st.NextFetch, true
+		p.mu.Unlock()
+		p.queueSave(st)
+	}
+	p.putBack([]*entry{e}, func(e *entry) time.Time { return e.at })
 }
 
 // PollAll fetches every feed once, whatever its schedule, with the same
-// bound on concurrency, and returns when all are done.
+// bound on concurrency, writes the outcomes and returns. When feeds are
+// leased, those another replica holds, or has fetched since they were due,
+// are left to it, and the others' leases are renewed while they are read.
 func (p *Poller) PollAll(ctx context.Context) {
+	leases := p.Store.LeasesNeeded()
 	p.mu.Lock()
-	feeds := append([]*store.Feed(nil), p.feeds...)
+	p.init()
+	var batch []*entry
+	for _, e := range p.order {
+		if e.index < 0 { // being fetched, or its outcome being written
+			continue
+		}
+		heap.Remove(&p.queue, e.index)
+		e.busy = true
+		batch = append(batch, e)
+	}
+	p.reserved += len(batch)
 	p.mu.Unlock()
+	if leases {
+		batch = p.leaseBatch(ctx, batch)
+		renewing, stop := context.WithCancel(ctx)
+		var renewer sync.WaitGroup
+		renewer.Go(func() { p.renewLoop(renewing) })
+		defer func() { stop(); renewer.Wait() }()
+	}
 	sem := make(chan struct{}, max(p.Workers, 1))
 	var wg sync.WaitGroup
-	for _, f := range feeds {
+	for _, e := range batch {
 		sem <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			p.poll(ctx, f, false)
-		}()
+		wg.Go(func() {
+			defer func() { <-sem }()
+			p.work(ctx, e)
+		})
 	}
 	wg.Wait()
+	p.flush(ctx, leases)
 }
 
-func (p *Poller) lease() time.Duration {
-	if p.Lease > 0 {
-		return p.Lease
+// poll fetches one feed and returns its new state; false when ctx ended
+// before it was done (the feed is then left as it was).
+func (p *Poller) poll(ctx context.Context, e *entry) (store.Feed, bool) {
+	if ctx.Err() != nil {
+		return store.Feed{}, false
 	}
-	return DefaultLease
-}
-
-// poll fetches one feed and records the outcome. The feed's fields are
-// updated in place under the poller's lock. With lease, the feed is first
-// leased in the store: when another replica holds it or has just fetched
-// it, poll only takes the stored state.
-func (p *Poller) poll(ctx context.Context, f *store.Feed, lease bool) {
-	start := p.now()
 	p.mu.Lock()
-	st := *f
+	st := e.feed
 	p.mu.Unlock()
-	if lease {
-		cur, ok, err := p.Store.LeaseFeed(ctx, st.ID, p.Owner, start, start.Add(p.lease()))
-		if err != nil {
-			if ctx.Err() == nil {
-				p.log().Error("leasing feed failed", "feed_url", st.URL, "err", err)
-			}
-			return
-		}
-		if !ok {
-			// Another replica has it, or fetched it since we last looked.
-			if cur.NextFetch.Before(start.Add(time.Second)) {
-				cur.NextFetch = start.Add(time.Second)
-			}
-			p.mu.Lock()
-			*f = *cur
-			p.mu.Unlock()
-			return
-		}
-		st = *cur
-	}
-
+	start := p.now()
 	result, retryAfter, err := p.fetchAndHandle(ctx, &st)
 	if ctx.Err() != nil && err != nil {
-		return // shutting down: leave the feed as it was
+		return store.Feed{}, false // shutting down: leave the feed as it was
 	}
 	st.LastFetch = start
 	st.LastStatus = result
@@ -293,15 +538,11 @@ func (p *Poller) poll(ctx context.Context, f *store.Feed, lease bool) {
 		st.LastSuccess = start
 		st.NextFetch = start.Add(interval)
 	}
-	if err := p.Store.SaveFeedState(context.WithoutCancel(ctx), &st); err != nil {
-		p.log().Error("saving feed state failed", "feed_url", st.URL, "err", err)
-	}
-	p.mu.Lock()
-	*f = st
-	p.mu.Unlock()
+	st.LeaseOwner, st.LeaseUntil = "", time.Time{}
 	if p.Observe != nil {
 		p.Observe(st.URL, result, p.now().Sub(start))
 	}
+	return st, true
 }
 
 func (p *Poller) fetchAndHandle(ctx context.Context, f *store.Feed) (result string, retryAfter time.Duration, err error) {
@@ -314,6 +555,7 @@ func (p *Poller) fetchAndHandle(ctx context.Context, f *store.Feed) (result stri
 		return ResultError, retryAfter, err
 	}
 	if resp.NotModified {
+		f.ETag, f.LastModified = resp.ETag, resp.LastModified
 		return ResultNotModified, 0, nil
 	}
 	parsed, err := feed.Parse(resp.Body, resp.ContentType, resp.URL)
@@ -346,4 +588,123 @@ func (p *Poller) backoff(failures int) time.Duration {
 		d *= 2
 	}
 	return min(d, max(limit, p.Interval))
+}
+
+// queueSave keeps a fetch's outcome for the next write.
+func (p *Poller) queueSave(f store.Feed) {
+	p.saveMu.Lock()
+	p.pending[f.ID] = f
+	full := len(p.pending) >= saveBatch
+	p.saveMu.Unlock()
+	if full {
+		select {
+		case p.kick <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// saveLoop writes the outcomes every SaveEvery, or sooner when many wait,
+// until ctx is done.
+func (p *Poller) saveLoop(ctx context.Context, leases bool) {
+	t := time.NewTicker(p.saveEvery())
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-p.kick:
+		}
+		p.flush(context.WithoutCancel(ctx), leases)
+	}
+}
+
+// flush writes the outcomes that wait, in one transaction, and queues
+// their feeds for their next fetch. With leases, an outcome is written only
+// under this poller's lease: one whose lease was taken by another replica
+// is dropped, and the feed's stored state is read again at its next lease.
+// When the database fails, the outcomes wait for the next try.
+func (p *Poller) flush(ctx context.Context, leases bool) {
+	p.flushMu.Lock()
+	defer p.flushMu.Unlock()
+	p.saveMu.Lock()
+	batch := p.pending
+	p.pending = make(map[int64]store.Feed, len(batch))
+	p.saveMu.Unlock()
+	if len(batch) == 0 {
+		return
+	}
+	feeds := make([]*store.Feed, 0, len(batch))
+	for _, f := range batch {
+		feeds = append(feeds, &f)
+	}
+	owner := ""
+	if leases {
+		owner = p.Owner
+	}
+	lost, err := p.Store.SaveFeedStates(ctx, owner, feeds)
+	if err != nil {
+		p.log().Error("saving feed states failed; trying again", "feeds", len(feeds), "err", err)
+		p.saveMu.Lock()
+		for id, f := range batch {
+			if _, newer := p.pending[id]; !newer {
+				p.pending[id] = f
+			}
+		}
+		p.saveMu.Unlock()
+		return
+	}
+	now := p.now()
+	p.mu.Lock()
+	for _, id := range lost {
+		if leases {
+			p.log().Warn("feed lease lost to another replica: this fetch's outcome is dropped",
+				"feed_url", batch[id].URL, "owner", owner)
+		} else {
+			p.log().Warn("feed state not saved: the feed is no longer in the database", "feed_url", batch[id].URL)
+		}
+		if e := p.byID[id]; e != nil && e.unsaved {
+			e.at = now // read the stored state at the next lease
+		}
+	}
+	wake := false
+	for id := range batch {
+		if e := p.byID[id]; e != nil && e.unsaved {
+			e.unsaved = false
+			if !e.busy {
+				wake = p.requeue(e) || wake
+			}
+		}
+	}
+	p.mu.Unlock()
+	if wake {
+		p.Wake()
+	}
+}
+
+// renewLoop renews this poller's feed leases every third of a lease until
+// ctx is done, on its own: neither busy workers nor a long queue delay it.
+func (p *Poller) renewLoop(ctx context.Context) {
+	every := p.lease() / 3
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		// A slow database delays a renewal, it does not lose it: the next
+		// tick waits for this one, which may take up to a lease
+		// (cancelling it sooner could cost the connection, and the next
+		// renewal a new one).
+		now := p.now()
+		rctx, cancel := context.WithTimeout(ctx, p.lease())
+		err := p.Store.RenewFeedLeases(rctx, p.Owner, now, now.Add(p.lease()))
+		cancel()
+		if err != nil && ctx.Err() == nil {
+			p.log().Error("renewing feed leases failed", "err", err)
+		}
+	}
 }

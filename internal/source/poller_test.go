@@ -1,13 +1,11 @@
 package source
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -20,6 +18,7 @@ import (
 	"github.com/heraldhq/herald/internal/source/feed"
 	"github.com/heraldhq/herald/internal/store"
 	"github.com/heraldhq/herald/internal/store/sqlite"
+	"github.com/heraldhq/herald/internal/store/sqlstore"
 )
 
 type countingHandler struct {
@@ -138,45 +137,34 @@ func TestBackoffCapped(t *testing.T) {
 	}
 }
 
-// BenchmarkPollRound is one polling round over 2,000 local feeds that all
-// answer 304 (the steady state), with the real fetcher and SQLite store.
-func BenchmarkPollRound(b *testing.B) {
-	const n = 2000
-	srv := farm(b, n)
-	p := newPoller(b, &countingHandler{}, 64)
-	urls := make([]string, n)
-	for i := range urls {
-		urls[i] = fmt.Sprintf("%s/feed/%d", srv.URL, i)
-	}
-	if err := p.SetFeeds(context.Background(), urls); err != nil {
-		b.Fatal(err)
-	}
-	p.PollAll(context.Background()) // first round: full bodies, ETags stored
-	b.ReportAllocs()
-	for b.Loop() {
-		p.PollAll(context.Background())
-	}
-	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "feeds/s")
-	if hwm := peakRSS(); hwm > 0 {
-		b.ReportMetric(float64(hwm)/(1<<20), "peak-RSS-MiB")
-	}
+// leasing is a SQLite store that leases feeds as if replicas shared it
+// (the statements are the same on both databases).
+type leasing struct{ *sqlstore.DB }
+
+func (leasing) LeasesNeeded() bool { return true }
+
+// counting counts the poller's calls to its store.
+type counting struct {
+	FeedStore
+	mu     sync.Mutex
+	leases int
+	saves  int
+	saved  int
 }
 
-// peakRSS is the process's high-water resident set size in bytes (Linux).
-func peakRSS() int64 {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
+func (c *counting) LeaseFeeds(ctx context.Context, ids []int64, owner string, now, until time.Time) ([]*store.Feed, []*store.Feed, error) {
+	c.mu.Lock()
+	c.leases++
+	c.mu.Unlock()
+	return c.FeedStore.LeaseFeeds(ctx, ids, owner, now, until)
+}
+
+func (c *counting) SaveFeedStates(ctx context.Context, owner string, feeds []*store.Feed) ([]int64, error) {
+	c.mu.Lock()
+	c.saves++
+	c.saved += len(feeds)
+	c.mu.Unlock()
+	return c.FeedStore.SaveFeedStates(ctx, owner, feeds)
 }
 
 // Two pollers sharing a store (two replicas) fetch a due feed once between them.
@@ -188,8 +176,10 @@ func TestLeasesShareFeedsBetweenReplicas(t *testing.T) {
 	}))
 	defer srv.Close()
 	a := newPoller(t, &countingHandler{}, 2)
+	st := leasing{a.Store.(*sqlstore.DB)}
+	a.Store = st
 	// The same store, another process.
-	b := &Poller{Store: a.Store, Fetcher: a.Fetcher, Handler: a.Handler, Interval: a.Interval, Workers: 2, Log: a.Log}
+	b := &Poller{Store: st, Fetcher: a.Fetcher, Handler: a.Handler, Interval: a.Interval, Workers: 2, Log: a.Log}
 	b.Owner, a.Owner = "replica-b", "replica-a"
 	ctx := context.Background()
 	for _, p := range []*Poller{a, b} {
@@ -197,8 +187,8 @@ func TestLeasesShareFeedsBetweenReplicas(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	a.poll(ctx, a.feeds[0], true)
-	b.poll(ctx, b.feeds[0], true)
+	a.PollAll(ctx)
+	b.PollAll(ctx)
 	if n := requests.Load(); n != 1 {
 		t.Errorf("%d fetches by two replicas, want 1", n)
 	}
@@ -206,18 +196,167 @@ func TestLeasesShareFeedsBetweenReplicas(t *testing.T) {
 		t.Errorf("the second replica did not learn the next fetch time: %v", next)
 	}
 	// A lease held by a replica that is still fetching keeps the other out.
-	st := a.Store
 	f := a.Feeds()[0]
 	f.NextFetch = time.Now().Add(-time.Second)
-	if err := st.SaveFeedState(ctx, &f); err != nil {
+	if _, err := st.SaveFeedStates(ctx, "", []*store.Feed{&f}); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok, _ := st.LeaseFeed(ctx, f.ID, "replica-a", time.Now(), time.Now().Add(time.Minute)); !ok {
+	if leased, _, _ := st.LeaseFeeds(ctx, []int64{f.ID}, "replica-a", time.Now(), time.Now().Add(time.Minute)); len(leased) != 1 {
 		t.Fatal("lease not taken")
 	}
-	b.poll(ctx, b.feeds[0], true)
+	b.PollAll(ctx)
 	if n := requests.Load(); n != 1 {
 		t.Errorf("fetched while another replica held the lease: %d fetches", n)
+	}
+	if got := b.Feeds()[0]; got.LeaseOwner != "replica-a" {
+		t.Errorf("the second replica did not learn who holds the feed: %+v", got)
+	}
+}
+
+// Run fetches each feed when it is due, a failing one on its backoff, and
+// writes the outcomes; SetFeeds adds and drops feeds while it runs.
+func TestRunSchedule(t *testing.T) {
+	var mu sync.Mutex
+	gets := map[string]int{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		gets[r.URL.Path]++
+		mu.Unlock()
+		if r.URL.Path == "/bad" {
+			http.Error(w, "down", http.StatusBadGateway)
+			return
+		}
+		w.Write([]byte(`<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>`))
+	}))
+	defer srv.Close()
+	count := func(path string) int {
+		mu.Lock()
+		defer mu.Unlock()
+		return gets[path]
+	}
+	p := newPoller(t, &countingHandler{}, 4)
+	p.Interval, p.MaxBackoff, p.SaveEvery = 100*time.Millisecond, 400*time.Millisecond, 50*time.Millisecond
+	st := p.Store.(*sqlstore.DB)
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := p.SetFeeds(ctx, []string{srv.URL + "/a", srv.URL + "/bad"}); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { p.Run(ctx) })
+	time.Sleep(time.Second)
+	// /a every 100 ms; /bad after 100, 200, 400 and 400 ms.
+	if n := count("/a"); n < 5 || n > 11 {
+		t.Errorf("/a fetched %d times in a second, want about 10", n)
+	}
+	if n := count("/bad"); n < 3 || n > 5 {
+		t.Errorf("/bad fetched %d times in a second, want about 4 (backing off)", n)
+	}
+	if err := p.SetFeeds(ctx, []string{srv.URL + "/b"}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond) // a fetch of /a in flight ends
+	a, b := count("/a"), count("/b")
+	time.Sleep(400 * time.Millisecond)
+	if n := count("/a"); n != a {
+		t.Errorf("a dropped feed fetched %d more times", n-a)
+	}
+	if n := count("/b"); n <= b || b == 0 {
+		t.Errorf("an added feed fetched %d then %d times", b, n)
+	}
+	cancel()
+	wg.Wait()
+	// Stopping writes what waited: the store holds what the poller knows.
+	feeds, _ := st.Feeds(context.Background())
+	for _, f := range feeds {
+		if f.LastFetch.IsZero() {
+			t.Errorf("feed never saved: %+v", f)
+		}
+	}
+	if got := p.Feeds(); len(got) != 1 || got[0].URL != srv.URL+"/b" {
+		t.Errorf("Feeds after SetFeeds = %+v", got)
+	}
+	stored, _ := st.Feed(context.Background(), p.Feeds()[0].ID)
+	if mem := p.Feeds()[0]; !stored.LastFetch.Equal(mem.LastFetch.Truncate(time.Millisecond)) || stored.LastStatus != ResultOK {
+		t.Errorf("stored %+v, poller has %+v", stored, mem)
+	}
+}
+
+// A round in which every feed answers 304 writes its outcomes in a batch
+// or two, and a store of one process (SQLite) takes no leases.
+func TestNotModifiedRoundWritesInBatches(t *testing.T) {
+	const n = 300
+	srv := farm(t, n)
+	p := newPoller(t, &countingHandler{}, 16)
+	c := &counting{FeedStore: p.Store}
+	p.Store = c
+	urls := make([]string, n)
+	for i := range urls {
+		urls[i] = fmt.Sprintf("%s/feed/%d", srv.URL, i)
+	}
+	ctx := context.Background()
+	if err := p.SetFeeds(ctx, urls); err != nil {
+		t.Fatal(err)
+	}
+	p.PollAll(ctx)
+	c.saves, c.saved = 0, 0
+	p.PollAll(ctx)
+	for _, f := range p.Feeds() {
+		if f.LastStatus != ResultNotModified {
+			t.Fatalf("second round: %+v", f)
+		}
+	}
+	if c.leases != 0 || c.saves != 1 || c.saved != n {
+		t.Errorf("a round of %d 304s: %d lease calls, %d writes of %d feeds; want 0, 1, %d", n, c.leases, c.saves, c.saved, n)
+	}
+}
+
+// With leases, Run leases the due feeds in batches, not one by one, and
+// writes the outcomes of a round in a few transactions.
+func TestRunLeasesInBatches(t *testing.T) {
+	const n, workers = 300, 8
+	srv := farm(t, n)
+	p := newPoller(t, &countingHandler{}, workers)
+	c := &counting{FeedStore: leasing{p.Store.(*sqlstore.DB)}}
+	p.Store, p.Owner = c, "replica-a"
+	var done atomic.Int64
+	all := make(chan struct{})
+	p.Observe = func(string, string, time.Duration) {
+		if done.Add(1) == n {
+			close(all)
+		}
+	}
+	urls := make([]string, n)
+	for i := range urls {
+		urls[i] = fmt.Sprintf("%s/feed/%d", srv.URL, i)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := p.SetFeeds(ctx, urls); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { p.Run(ctx) })
+	<-all
+	cancel()
+	wg.Wait()
+	t.Logf("%d lease statements, %d writes", c.leases, c.saves)
+	// The queue holds twice the workers and is topped up when a quarter
+	// of it is free: batches of workers/2 feeds or more.
+	if c.leases > n/(workers/2)+1 {
+		t.Errorf("%d feeds leased in %d statements, want batches of %d or more", n, c.leases, workers/2)
+	}
+	if c.saves > 5 || c.saved != n {
+		t.Errorf("%d outcomes written in %d transactions (%d feeds), want a few", n, c.saves, c.saved)
+	}
+	for _, f := range p.Feeds() {
+		if f.LastStatus != ResultOK || f.LeaseOwner != "" {
+			t.Fatalf("after the round: %+v", f)
+		}
+	}
+	stored, _ := p.Store.(*counting).FeedStore.(leasing).Feeds(context.Background())
+	for _, f := range stored {
+		if f.LeaseOwner != "" || f.ETag == "" {
+			t.Fatalf("stored after the round: %+v", f)
+		}
 	}
 }
 

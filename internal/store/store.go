@@ -27,7 +27,18 @@ type Feed struct {
 	LastError   string
 	Failures    int
 	NextFetch   time.Time
-	Articles    int // articles recorded from this feed
+	// LeaseOwner names the process that holds the feed while it fetches it,
+	// until LeaseUntil (PostgreSQL replicas; empty when nobody holds it).
+	LeaseOwner string
+	LeaseUntil time.Time
+	Articles   int // articles recorded from this feed
+}
+
+// NewArticle is an article to record, with the posts made for it (none
+// when it is only recorded).
+type NewArticle struct {
+	Article *news.Article
+	Posts   []*news.Post
 }
 
 // Destination is an account herald posts to, with its state.
@@ -157,18 +168,33 @@ type Cursor struct {
 type Store interface {
 	// Feeds.
 	EnsureFeed(ctx context.Context, url string) (*Feed, error)
+	// EnsureFeeds is EnsureFeed for a list of feeds (a feeds file), in its
+	// order, without the article counts.
+	EnsureFeeds(ctx context.Context, urls []string) ([]*Feed, error)
 	Feed(ctx context.Context, id int64) (*Feed, error)
 	Feeds(ctx context.Context) ([]*Feed, error)
-	// SaveFeedState stores the outcome of a fetch (ETag, times, errors,
-	// title) and releases the feed's lease.
-	SaveFeedState(ctx context.Context, f *Feed) error
-	// LeaseFeed takes the feed for owner until the given time, when it is due
-	// (NextFetch <= now) and no other owner holds a live lease on it. It
-	// returns the feed's state as stored (without the article count, which
-	// would cost a count on every poll), and whether the lease was taken.
-	LeaseFeed(ctx context.Context, id int64, owner string, now, until time.Time) (*Feed, bool, error)
+	// LeasesNeeded reports whether other processes may poll the same feeds
+	// (replicas sharing a PostgreSQL database), so that a feed must be leased
+	// before it is fetched. SQLite is one process's database: no leases.
+	LeasesNeeded() bool
+	// LeaseFeeds takes for owner, until the given time, those of the feeds ids
+	// that are due (NextFetch <= now) and that no other owner holds a live
+	// lease on; rows another transaction is leasing are passed over. It
+	// returns the state as stored (without article counts) of the feeds it
+	// leased and of the others, which say when they are due or held until.
+	LeaseFeeds(ctx context.Context, ids []int64, owner string, now, until time.Time) (leased, busy []*Feed, err error)
 	// RenewFeedLeases extends owner's live leases until the given time.
 	RenewFeedLeases(ctx context.Context, owner string, now, until time.Time) error
+	// ReleaseFeedLeases gives up owner's leases (at shutdown), so that other
+	// replicas take its feeds at once rather than when the leases expire.
+	ReleaseFeedLeases(ctx context.Context, owner string) error
+	// SaveFeedStates stores the outcome of fetches (ETag, times, errors,
+	// title), in one transaction, and releases the feeds' leases. With owner
+	// set, a feed is written only while owner holds it: a feed whose lease
+	// was taken by another owner, or released, is left as it is and its id
+	// returned in lost. Without owner (no leases), lost lists the feeds that
+	// do not exist.
+	SaveFeedStates(ctx context.Context, owner string, feeds []*Feed) (lost []int64, err error)
 
 	// ArticleSeen reports whether an article with this (feed, guid) or this
 	// URL key is already recorded.
@@ -178,6 +204,10 @@ type Store interface {
 	// nothing, when the article was already recorded (by (feed, guid) or by
 	// URL key).
 	AddArticle(ctx context.Context, a *news.Article, posts ...*news.Post) (bool, error)
+	// AddArticles is AddArticle for several articles (a feed's entries) in
+	// one transaction: it returns, for each, whether it was new. An error
+	// records none of them.
+	AddArticles(ctx context.Context, batch []NewArticle) ([]bool, error)
 	Article(ctx context.Context, id int64) (*news.Article, error)
 
 	// AddPost adds a post (an editor's, or one made later for an article).

@@ -26,12 +26,13 @@ var migrations embed.FS
 // across every herald process on one database ("herald" in ASCII).
 const migrationLock int64 = 0x68_65_72_61_6c_64
 
-// dialect is PostgreSQL's: $n placeholders, TIMESTAMPTZ, row locks, and
-// transaction-scoped advisory locks for migrations and for the claim rules
-// of one destination.
+// dialect is PostgreSQL's: $n placeholders, TIMESTAMPTZ, row locks, feed
+// leases between replicas, and transaction-scoped advisory locks for
+// migrations and for the claim rules of one destination.
 var dialect = sqlstore.Dialect{
 	NumberedPlaceholders: true,
 	RowLocks:             true,
+	Replicas:             true,
 	LockMigrations:       fmt.Sprintf(`SELECT pg_advisory_xact_lock(%d)`, migrationLock),
 	LockDestination:      `SELECT pg_advisory_xact_lock(hashtextextended('herald-destination:' || ?, 0))`,
 	IsUnique:             isUnique,

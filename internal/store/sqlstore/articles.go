@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/heraldhq/herald/internal/news"
+	"github.com/heraldhq/herald/internal/store"
 )
 
 // ArticleSeen reports whether the article is recorded by (feed, guid) or by URL key.
@@ -24,43 +25,69 @@ func (s *DB) ArticleSeen(ctx context.Context, feedID int64, guid, key string) (b
 	return true, nil
 }
 
+const insertArticle = `INSERT INTO articles (feed_id, guid, url, url_key, title, summary, author,
+	categories, image_url, published_at, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	ON CONFLICT DO NOTHING RETURNING id`
+
 // AddArticle records an article and, in the same transaction, its posts.
-// ON CONFLICT DO NOTHING without a target covers both ways an article is
-// already known, its URL key and its (feed, guid); a concurrent insert of the
-// same article waits for the first and then does nothing.
 func (s *DB) AddArticle(ctx context.Context, a *news.Article, posts ...*news.Post) (bool, error) {
-	cats := a.Categories
-	if cats == nil {
-		cats = []string{}
-	}
-	catsJSON, err := json.Marshal(cats)
+	added, err := s.AddArticles(ctx, []store.NewArticle{{Article: a, Posts: posts}})
 	if err != nil {
-		return false, fmt.Errorf("store: add article %s: %w", a.URL, err)
+		return false, err
 	}
-	added := false
-	err = s.inTx(ctx, func(tx *tx) error {
-		err := tx.queryRow(ctx, `INSERT INTO articles (feed_id, guid, url, url_key, title, summary, author,
-			categories, image_url, published_at, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT DO NOTHING RETURNING id`,
-			nullID(a.FeedID), a.GUID, a.URL, a.Key, a.Title, a.Summary, a.Author, string(catsJSON), a.ImageURL,
-			s.d.nullTime(a.Published), s.d.time(a.Seen)).Scan(&a.ID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil
+	return added[0], nil
+}
+
+// AddArticles records articles, each with its posts, in one transaction
+// (a feed's entries cost one commit, not one each). ON CONFLICT DO NOTHING
+// without a target covers both ways an article is already known, its URL
+// key and its (feed, guid), including an earlier article of the same
+// batch; a concurrent insert of the same article waits for the first and
+// then does nothing.
+func (s *DB) AddArticles(ctx context.Context, batch []store.NewArticle) ([]bool, error) {
+	added := make([]bool, len(batch))
+	cats := make([]string, len(batch))
+	for i, n := range batch {
+		c := n.Article.Categories
+		if c == nil {
+			c = []string{}
 		}
+		b, err := json.Marshal(c)
 		if err != nil {
-			return err
+			return nil, fmt.Errorf("store: add article %s: %w", n.Article.URL, err)
 		}
-		added = true
-		for _, p := range posts {
-			p.ArticleID = a.ID
-			if err := tx.insertPost(ctx, p); err != nil {
+		cats[i] = string(b)
+	}
+	var failed *news.Article
+	err := s.inTx(ctx, func(tx *tx) error {
+		for i, n := range batch {
+			a := n.Article
+			failed = a
+			err := tx.queryRow(ctx, insertArticle,
+				nullID(a.FeedID), a.GUID, a.URL, a.Key, a.Title, a.Summary, a.Author, cats[i], a.ImageURL,
+				s.d.nullTime(a.Published), s.d.time(a.Seen)).Scan(&a.ID)
+			if errors.Is(err, sql.ErrNoRows) {
+				continue
+			}
+			if err != nil {
 				return err
 			}
+			added[i] = true
+			for _, p := range n.Posts {
+				p.ArticleID = a.ID
+				if err := tx.insertPost(ctx, p); err != nil {
+					return err
+				}
+			}
 		}
+		failed = nil
 		return nil
 	})
 	if err != nil {
-		return false, fmt.Errorf("store: add article %s: %w", a.URL, err)
+		if failed == nil {
+			return nil, fmt.Errorf("store: add articles: %w", err)
+		}
+		return nil, fmt.Errorf("store: add article %s: %w", failed.URL, err)
 	}
 	return added, nil
 }

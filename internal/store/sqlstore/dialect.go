@@ -34,6 +34,10 @@ type Dialect struct {
 	// what the others took before applying the rules; empty when
 	// transactions take turns already.
 	LockDestination string
+	// Replicas: several processes may share the database and poll the same
+	// feeds, so feeds are leased (PostgreSQL). Without it the database is one
+	// process's (SQLite) and nothing is leased.
+	Replicas bool
 	// IsUnique reports whether err is a unique-constraint violation.
 	IsUnique func(error) bool
 }

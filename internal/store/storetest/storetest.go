@@ -36,6 +36,7 @@ func Run(t *testing.T, newDB Backend) {
 		{"Feeds", one(testFeeds)},
 		{"ArticleDedup", one(testArticleDedup)},
 		{"ArticleWithPost", one(testArticleWithPost)},
+		{"ArticleBatch", one(testArticleBatch)},
 		{"OnePostPerArticleAndDestination", one(testUniquePost)},
 		{"ClaimOrder", one(testClaimOrder)},
 		{"ClaimLease", one(testClaimLease)},
@@ -48,6 +49,7 @@ func Run(t *testing.T, newDB Backend) {
 		{"ClaimRules", one(testClaimRules)},
 		{"ClaimBudget", one(testClaimBudget)},
 		{"FeedLeases", one(testFeedLeases)},
+		{"FeedLeasesAcrossReplicas", testFeedLeasesAcrossReplicas},
 		{"Destinations", one(testDestinations)},
 		{"Audit", one(testAudit)},
 		{"Sessions", testSessions},
@@ -122,8 +124,8 @@ func testFeeds(t *testing.T, s store.Store) {
 	}
 	f.ETag, f.LastModified, f.Initialized, f.LastStatus = `"abc"`, "Mon, 02 Nov 2026 09:00:00 GMT", true, "ok"
 	f.LastFetch, f.NextFetch, f.Failures, f.Title = t0, t0.Add(2*time.Minute), 0, "News"
-	if err := s.SaveFeedState(ctx, f); err != nil {
-		t.Fatal(err)
+	if lost, err := s.SaveFeedStates(ctx, "", []*store.Feed{f}); err != nil || len(lost) != 0 {
+		t.Fatalf("SaveFeedStates: lost %v, %v", lost, err)
 	}
 	got, err := s.Feed(ctx, f.ID)
 	if err != nil {
@@ -141,6 +143,74 @@ func testFeeds(t *testing.T, s store.Store) {
 	all, err := s.Feeds(ctx)
 	if err != nil || len(all) != 1 || all[0].Articles != 1 {
 		t.Errorf("Feeds = %+v, %v", all, err)
+	}
+	// A feeds file: the known feed keeps its row and state, the new ones
+	// are added, in the list's order; a URL listed twice is one feed.
+	list := []string{"https://b.example/feed", "https://news.example/feed", "https://a.example/feed", "https://b.example/feed"}
+	fs, err := s.EnsureFeeds(ctx, list)
+	if err != nil || len(fs) != 4 {
+		t.Fatalf("EnsureFeeds = %+v, %v", fs, err)
+	}
+	for i, f := range fs {
+		if f.URL != list[i] {
+			t.Errorf("EnsureFeeds[%d] = %s, want %s", i, f.URL, list[i])
+		}
+	}
+	if fs[1].ID != f.ID || fs[1].ETag != `"abc"` || fs[0].ID != fs[3].ID || fs[0].ID == fs[2].ID || fs[0] == fs[3] {
+		t.Errorf("EnsureFeeds = %+v %+v %+v %+v", fs[0], fs[1], fs[2], fs[3])
+	}
+	if all, _ := s.Feeds(ctx); len(all) != 3 {
+		t.Errorf("%d feeds after EnsureFeeds, want 3", len(all))
+	}
+}
+
+// A feed's entries are recorded in one batch: each is new or not by the
+// same keys as AddArticle, earlier entries of the batch included, and only
+// the new ones get their posts.
+func testArticleBatch(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	f1, _ := s.EnsureFeed(ctx, "https://a.example/feed")
+	f2, _ := s.EnsureFeed(ctx, "https://b.example/feed")
+	known := article(f2.ID, 3)
+	known.GUID = "b-guid"
+	if _, err := s.AddArticle(ctx, known); err != nil {
+		t.Fatal(err)
+	}
+	dupGUID := article(f1.ID, 1)
+	dupGUID.URL, dupGUID.Key = "https://news.example/story-1-again", "news.example/story-1-again"
+	batch := []store.NewArticle{
+		{Article: article(f1.ID, 1), Posts: []*news.Post{queued("one", t0)}},
+		{Article: dupGUID, Posts: []*news.Post{queued("one again", t0)}},       // same (feed, guid) as the first
+		{Article: article(f1.ID, 3), Posts: []*news.Post{queued("three", t0)}}, // URL known from feed b
+		{Article: article(f1.ID, 4)},
+	}
+	added, err := s.AddArticles(ctx, batch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(added) != "[true false false true]" {
+		t.Errorf("AddArticles = %v, want [true false false true]", added)
+	}
+	posts, _ := s.Posts(ctx, store.PostFilter{})
+	if len(posts) != 1 || posts[0].Text != "one" || posts[0].ArticleID != batch[0].Article.ID {
+		t.Errorf("posts after the batch: %+v", posts)
+	}
+	if got, err := s.Article(ctx, batch[3].Article.ID); err != nil || got.Key != "news.example/story-4" {
+		t.Errorf("article recorded without a post: %+v %v", got, err)
+	}
+	if added, err := s.AddArticles(ctx, nil); err != nil || len(added) != 0 {
+		t.Errorf("empty batch: %v %v", added, err)
+	}
+	// One refused post refuses the whole batch: nothing of it is recorded.
+	bad := []store.NewArticle{
+		{Article: article(f1.ID, 5)},
+		{Article: article(f1.ID, 6), Posts: []*news.Post{queued("a", t0), queued("b", t0)}},
+	}
+	if _, err := s.AddArticles(ctx, bad); !errors.Is(err, news.ErrConflict) {
+		t.Errorf("batch with a refused post: %v", err)
+	}
+	if seen, _ := s.ArticleSeen(ctx, f1.ID, "guid-5", "news.example/story-5"); seen {
+		t.Error("an article of a refused batch was recorded")
 	}
 }
 
@@ -562,34 +632,120 @@ func testClaimRules(t *testing.T, s store.Store) {
 func testFeedLeases(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	f, _ := s.EnsureFeed(ctx, "https://news.example/feed")
-	got, ok, err := s.LeaseFeed(ctx, f.ID, "replica-a", t0, t0.Add(time.Minute))
-	if err != nil || !ok || got.ID != f.ID {
-		t.Fatalf("first lease: %v %v", ok, err)
+	g, _ := s.EnsureFeed(ctx, "https://news.example/other")
+	ids := []int64{f.ID, g.ID}
+	leased, busy, err := s.LeaseFeeds(ctx, ids, "replica-a", t0, t0.Add(time.Minute))
+	if err != nil || len(leased) != 2 || len(busy) != 0 {
+		t.Fatalf("first lease: %d leased, %d busy, %v", len(leased), len(busy), err)
 	}
-	if _, ok, _ := s.LeaseFeed(ctx, f.ID, "replica-b", t0.Add(30*time.Second), t0.Add(90*time.Second)); ok {
-		t.Fatal("a second replica took a live lease")
+	if l := leased[0]; l.LeaseOwner != "replica-a" || !l.LeaseUntil.Equal(t0.Add(time.Minute)) || l.URL == "" {
+		t.Errorf("leased feed = %+v", l)
+	}
+	// A second replica finds them held, and learns until when.
+	leased, busy, _ = s.LeaseFeeds(ctx, []int64{f.ID}, "replica-b", t0.Add(30*time.Second), t0.Add(90*time.Second))
+	if len(leased) != 0 || len(busy) != 1 || busy[0].LeaseOwner != "replica-a" || !busy[0].LeaseUntil.Equal(t0.Add(time.Minute)) {
+		t.Fatalf("a second replica took a live lease: %+v %+v", leased, busy)
 	}
 	if err := s.RenewFeedLeases(ctx, "replica-a", t0.Add(50*time.Second), t0.Add(2*time.Minute)); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok, _ := s.LeaseFeed(ctx, f.ID, "replica-b", t0.Add(90*time.Second), t0.Add(3*time.Minute)); ok {
+	if leased, _, _ := s.LeaseFeeds(ctx, []int64{f.ID}, "replica-b", t0.Add(90*time.Second), t0.Add(3*time.Minute)); len(leased) != 0 {
 		t.Fatal("a renewed lease was taken")
 	}
-	// The holder died: its lease expires and another replica takes over.
-	if _, ok, _ := s.LeaseFeed(ctx, f.ID, "replica-b", t0.Add(121*time.Second), t0.Add(3*time.Minute)); !ok {
+	// The holder stopped renewing: its lease expires and another replica
+	// takes over; the first one's late write changes nothing.
+	leased, _, _ = s.LeaseFeeds(ctx, []int64{f.ID}, "replica-b", t0.Add(121*time.Second), t0.Add(3*time.Minute))
+	if len(leased) != 1 {
 		t.Fatal("an expired lease was not taken over")
+	}
+	late := *leased[0]
+	late.ETag, late.NextFetch, late.LastStatus = `"late"`, t0.Add(time.Hour), "ok"
+	if lost, err := s.SaveFeedStates(ctx, "replica-a", []*store.Feed{&late}); err != nil || len(lost) != 1 || lost[0] != f.ID {
+		t.Errorf("write by a replica that lost the lease: lost %v, %v", lost, err)
+	}
+	if got, _ := s.Feed(ctx, f.ID); got.ETag == `"late"` || got.LeaseOwner != "replica-b" {
+		t.Errorf("after the late write: %+v", got)
 	}
 	// A fetch's outcome releases the lease and sets the next fetch: the feed
 	// is not due again before then, whoever asks.
-	got.NextFetch, got.LastStatus = t0.Add(10*time.Minute), "ok"
-	if err := s.SaveFeedState(ctx, got); err != nil {
+	got := *leased[0]
+	got.NextFetch, got.LastStatus, got.ETag = t0.Add(10*time.Minute), "ok", `"b"`
+	if lost, err := s.SaveFeedStates(ctx, "replica-b", []*store.Feed{&got}); err != nil || len(lost) != 0 {
+		t.Fatalf("save by the holder: lost %v, %v", lost, err)
+	}
+	leased, busy, _ = s.LeaseFeeds(ctx, []int64{f.ID}, "replica-a", t0.Add(5*time.Minute), t0.Add(6*time.Minute))
+	if len(leased) != 0 || len(busy) != 1 || !busy[0].NextFetch.Equal(t0.Add(10*time.Minute)) || busy[0].LeaseOwner != "" || busy[0].ETag != `"b"` {
+		t.Errorf("leased before it was due: %+v %+v", leased, busy)
+	}
+	// Once saved, the lease is gone: a second write by its holder is late too.
+	if lost, _ := s.SaveFeedStates(ctx, "replica-b", []*store.Feed{&got}); len(lost) != 1 {
+		t.Errorf("a second write after the release: lost %v", lost)
+	}
+	if leased, _, _ := s.LeaseFeeds(ctx, []int64{f.ID}, "replica-a", t0.Add(10*time.Minute), t0.Add(11*time.Minute)); len(leased) != 1 {
+		t.Error("not leased when due")
+	}
+	// Shutting down gives the leases back at once.
+	if err := s.ReleaseFeedLeases(ctx, "replica-a"); err != nil {
 		t.Fatal(err)
 	}
-	if cur, ok, _ := s.LeaseFeed(ctx, f.ID, "replica-a", t0.Add(5*time.Minute), t0.Add(6*time.Minute)); ok || !cur.NextFetch.Equal(t0.Add(10*time.Minute)) {
-		t.Errorf("leased before it was due: %v %+v", ok, cur)
+	for _, id := range ids {
+		if got, _ := s.Feed(ctx, id); got.LeaseOwner != "" || !got.LeaseUntil.IsZero() {
+			t.Errorf("lease kept after release: %+v", got)
+		}
 	}
-	if _, ok, _ := s.LeaseFeed(ctx, f.ID, "replica-a", t0.Add(10*time.Minute), t0.Add(11*time.Minute)); !ok {
-		t.Error("not leased when due")
+	// Long lists are leased in several statements.
+	var many []int64
+	for i := range 300 {
+		m, err := s.EnsureFeed(ctx, fmt.Sprintf("https://news.example/feed/%d", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		many = append(many, m.ID)
+	}
+	leased, busy, err = s.LeaseFeeds(ctx, append(many, 424242), "replica-c", t0, t0.Add(time.Minute))
+	if err != nil || len(leased) != 300 || len(busy) != 0 {
+		t.Errorf("300 feeds and a missing one: %d leased, %d busy, %v", len(leased), len(busy), err)
+	}
+}
+
+// Two replicas leasing the same due feeds at the same moment share them:
+// each feed goes to exactly one.
+func testFeedLeasesAcrossReplicas(t *testing.T, open Opener) {
+	ctx := context.Background()
+	a, b := open(t), open(t)
+	var ids []int64
+	for i := range 200 {
+		f, err := a.EnsureFeed(ctx, fmt.Sprintf("https://news.example/feed/%d", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, f.ID)
+	}
+	var mu sync.Mutex
+	owners := map[int64][]string{}
+	var wg sync.WaitGroup
+	for i, s := range []store.Store{a, b, a, b} {
+		owner := fmt.Sprintf("replica-%d", i)
+		wg.Go(func() {
+			for chunk := range slices.Chunk(ids, 16) {
+				leased, _, err := s.LeaseFeeds(ctx, chunk, owner, t0, t0.Add(time.Minute))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				for _, f := range leased {
+					owners[f.ID] = append(owners[f.ID], owner)
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	for _, id := range ids {
+		if len(owners[id]) != 1 {
+			t.Errorf("feed %d leased by %v", id, owners[id])
+		}
 	}
 }
 
@@ -670,10 +826,12 @@ func testErrors(t *testing.T, s store.Store) {
 	check("Transition of a missing post", err, news.ErrNotFound, "store: post 424242: not found")
 	_, err = s.Feed(ctx, 9999)
 	check("Feed", err, news.ErrNotFound, "store: feed 9999: not found")
-	err = s.SaveFeedState(ctx, &store.Feed{ID: 9999})
-	check("SaveFeedState", err, news.ErrNotFound, "store: save feed 9999: not found")
-	_, _, err = s.LeaseFeed(ctx, 9999, "replica-a", t0, t0.Add(time.Minute))
-	check("LeaseFeed", err, news.ErrNotFound, "store: feed 9999: not found")
+	if lost, err := s.SaveFeedStates(ctx, "", []*store.Feed{{ID: 9999}}); err != nil || len(lost) != 1 || lost[0] != 9999 {
+		t.Errorf("SaveFeedStates of a missing feed: lost %v, %v", lost, err)
+	}
+	if leased, busy, err := s.LeaseFeeds(ctx, []int64{9999}, "replica-a", t0, t0.Add(time.Minute)); err != nil || len(leased)+len(busy) != 0 {
+		t.Errorf("LeaseFeeds of a missing feed: %v %v %v", leased, busy, err)
+	}
 	_, err = s.Article(ctx, 9999)
 	check("Article", err, news.ErrNotFound, "store: article 9999: not found")
 	_, err = s.ArticleByKey(ctx, "news.example/nope")
