@@ -72,6 +72,9 @@ type Ingester struct {
 	Log     *slog.Logger
 	// Queued, when set, is called after new posts were queued.
 	Queued func()
+	// PageBudget bounds the reading of one feed's pages (default
+	// DefaultPageBudget).
+	PageBudget time.Duration
 	// parsing holds a place for each page being parsed (parseSlots).
 	parsing     chan struct{}
 	parsingOnce sync.Once
@@ -97,10 +100,7 @@ func (in *Ingester) log() *slog.Logger {
 // HandleFeed records the new entries of f.
 func (in *Ingester) HandleFeed(ctx context.Context, f *store.Feed, p *feed.Parsed) error {
 	now := in.now()
-	type candidate struct {
-		item feed.Item
-		a    *news.Article
-	}
+
 	// A feed read for the first time under the rule "skip" posts nothing:
 	// its entries go straight to the store, which passes over those it
 	// knows, rather than costing a query each first.
@@ -116,7 +116,7 @@ func (in *Ingester) HandleFeed(ctx context.Context, f *store.Feed, p *feed.Parse
 			continue
 		}
 		if recordOnly {
-			fresh = append(fresh, candidate{it, a})
+			fresh = append(fresh, candidate{item: it, a: a})
 			continue
 		}
 		seen, err := in.Store.ArticleSeen(ctx, f.ID, a.GUID, a.Key)
@@ -124,7 +124,7 @@ func (in *Ingester) HandleFeed(ctx context.Context, f *store.Feed, p *feed.Parse
 			return err
 		}
 		if !seen {
-			fresh = append(fresh, candidate{it, a})
+			fresh = append(fresh, candidate{item: it, a: a})
 		}
 	}
 	if len(fresh) == 0 {
@@ -157,11 +157,11 @@ func (in *Ingester) HandleFeed(ctx context.Context, f *store.Feed, p *feed.Parse
 	// for the first time costs one commit, not one per entry.
 	batch := make([]store.NewArticle, 0, len(fresh))
 	keys := make(map[string]bool, len(fresh)) // URL keys this batch records
+	in.summarizeAll(ctx, f, fresh, post)
 	for i, c := range fresh {
 		var posts []*news.Post
 		if post[i] {
-			link, key := c.a.URL, c.a.Key
-			in.summarize(ctx, f, c.a, c.item)
+			link, key := c.link, c.key
 			if c.a.Key != key {
 				// The page named another URL as canonical. When that article
 				// is recorded already (or earlier in this batch), this entry
@@ -212,6 +212,50 @@ func (in *Ingester) HandleFeed(ctx context.Context, f *store.Feed, p *feed.Parse
 		in.Queued()
 	}
 	return nil
+}
+
+// candidate is a feed entry not recorded yet, with its article.
+type candidate struct {
+	item feed.Item
+	a    *news.Article
+	// link and key are the entry's own address and URL key, kept when its
+	// page names another canonical address (which the article then takes).
+	link, key string
+}
+
+// DefaultPageBudget is how long the reading of one feed's article pages
+// may take in all, and pageReaders how many are read at once: a feed whose
+// pages hang costs this, not thirty seconds a page, and the poll goes on.
+const (
+	DefaultPageBudget = time.Minute
+	pageReaders       = 3
+)
+
+// summarizeAll writes the summaries of the entries that will be posted,
+// reading their pages a few at a time within the feed's page budget. What
+// the budget leaves unread goes without a page's summary.
+func (in *Ingester) summarizeAll(ctx context.Context, f *store.Feed, fresh []candidate, post []bool) {
+	budget := in.PageBudget
+	if budget <= 0 {
+		budget = DefaultPageBudget
+	}
+	pctx, cancel := context.WithTimeout(ctx, budget)
+	defer cancel()
+	sem := make(chan struct{}, pageReaders)
+	var wg sync.WaitGroup
+	for i := range fresh {
+		c := &fresh[i]
+		c.link, c.key = c.a.URL, c.a.Key
+		if !post[i] {
+			continue
+		}
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			in.summarize(pctx, f, c.a, c.item)
+		})
+	}
+	wg.Wait()
 }
 
 // article builds the article for an entry: its clean URL, key and title.
