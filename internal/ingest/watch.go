@@ -34,7 +34,7 @@ type WatchStore interface {
 	WatchedArticles(ctx context.Context, feedID int64, since time.Time) ([]*news.Article, error)
 	DuePageChecks(ctx context.Context, since, now time.Time, limit int) ([]*store.PageCheck, error)
 	SavePageCheck(ctx context.Context, c *store.PageCheck) error
-	SchedulePageCheck(ctx context.Context, articleID int64, at, checkedBefore time.Time) error
+	PageLeftFeed(ctx context.Context, articleID int64, now time.Time) error
 }
 
 // Changes is told what changed about a recorded article (the outbox's
@@ -58,12 +58,9 @@ type Watcher struct {
 	// Confirm404 is how long after a first 404 the page is asked again; a
 	// second 404 confirms the takedown (a 410 confirms at once). Default 30s.
 	Confirm404 time.Duration
-	// Again is the least time between two checks of a page whose item left
-	// its feed (default 10m).
-	Again  time.Duration
-	Clock  func() time.Time
-	Log    *slog.Logger
-	Jitter func() float64
+	Clock      func() time.Time
+	Log        *slog.Logger
+	Jitter     func() float64
 
 	once sync.Once
 	kick chan struct{}
@@ -77,9 +74,6 @@ func (w *Watcher) init() {
 		}
 		if w.Confirm404 <= 0 {
 			w.Confirm404 = 30 * time.Second
-		}
-		if w.Again <= 0 {
-			w.Again = 10 * time.Minute
 		}
 		if w.Clock == nil {
 			w.Clock = time.Now
@@ -137,7 +131,7 @@ func (w *Watcher) Feed(ctx context.Context, f *store.Feed, p *feed.Parsed) {
 		}
 		if !ok {
 			if !oldest.IsZero() && a.Published.After(oldest) {
-				if err := w.Store.SchedulePageCheck(ctx, a.ID, now, now.Add(-w.Again)); err != nil {
+				if err := w.Store.PageLeftFeed(ctx, a.ID, now); err != nil {
 					w.Log.Error("page check not scheduled", "article_id", a.ID, "err", err)
 					continue
 				}

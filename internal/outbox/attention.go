@@ -341,7 +341,9 @@ func (at *Attention) item(ctx context.Context, ev *store.AttentionEvent) (Attent
 }
 
 // Open counts the events waiting for an editor.
-func (at *Attention) Open(ctx context.Context) (int, error) { return at.d.store.CountOpenAttention(ctx) }
+func (at *Attention) Open(ctx context.Context) (int, error) {
+	return at.d.store.CountOpenAttention(ctx)
+}
 
 // Act carries out an editor's (or the policy's) action on event id and
 // says what was done, in a sentence. Every action is audited. delete asks

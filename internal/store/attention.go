@@ -131,13 +131,15 @@ type Attention interface {
 
 	// DuePageChecks lists up to limit articles whose page is due a check:
 	// articles with a post published at or after since, or one waiting to
-	// go out, that have no takedown recorded, whose next check has come
-	// (never checked first).
+	// go out, that have no takedown recorded, whose next check has come:
+	// those whose item left their feed since their last check first, then
+	// the most overdue (the never checked by when they were seen).
 	DuePageChecks(ctx context.Context, since, now time.Time, limit int) ([]*PageCheck, error)
 	// SavePageCheck stores a check's outcome and the next one's time.
 	SavePageCheck(ctx context.Context, c *PageCheck) error
-	// SchedulePageCheck brings an article's next check forward to at,
-	// unless its page was checked after checkedBefore: a page is not asked
-	// for again and again because its item stays out of its feed.
-	SchedulePageCheck(ctx context.Context, articleID int64, at, checkedBefore time.Time) error
+	// PageLeftFeed records that an article's item left its feed at now and
+	// makes its page due at once, ahead of the routine checks. Only the
+	// first time counts: a page is not asked for again and again because
+	// its item stays out of the feed.
+	PageLeftFeed(ctx context.Context, articleID int64, now time.Time) error
 }

@@ -319,7 +319,8 @@ func (s *DB) DuePageChecks(ctx context.Context, since, now time.Time, limit int)
 		WHERE a.id IN (`+watchedIDs+`)
 		AND (c.next_check IS NULL OR c.next_check <= ?)
 		AND NOT EXISTS (SELECT 1 FROM attention t WHERE t.article_id = a.id AND t.kind = 'takedown')
-		ORDER BY COALESCE(c.next_check, a.seen_at), a.id LIMIT ?`,
+		ORDER BY CASE WHEN c.left_feed_at IS NOT NULL AND (c.checked_at IS NULL OR c.checked_at < c.left_feed_at) THEN 0 ELSE 1 END,
+		COALESCE(c.next_check, a.seen_at), a.id LIMIT ?`,
 		s.d.time(since), s.d.time(since), s.d.time(now), limit)
 	out, err := scanAll(rows, err, func(row scanner) (*store.PageCheck, error) {
 		var c store.PageCheck
@@ -347,16 +348,16 @@ func (s *DB) SavePageCheck(ctx context.Context, c *store.PageCheck) error {
 	return nil
 }
 
-// SchedulePageCheck brings an article's next page check forward.
-func (s *DB) SchedulePageCheck(ctx context.Context, articleID int64, at, checkedBefore time.Time) error {
+// PageLeftFeed makes an article's page due at once, the first time its item
+// is missing from its feed.
+func (s *DB) PageLeftFeed(ctx context.Context, articleID int64, now time.Time) error {
 	d := s.d
-	_, err := s.exec(ctx, `INSERT INTO page_checks (article_id, next_check) VALUES (?, ?)
-		ON CONFLICT (article_id) DO UPDATE SET next_check = excluded.next_check
-		WHERE page_checks.next_check > excluded.next_check
-		AND (page_checks.checked_at IS NULL OR page_checks.checked_at < ?)`,
-		articleID, d.time(at), d.time(checkedBefore))
+	_, err := s.exec(ctx, `INSERT INTO page_checks (article_id, next_check, left_feed_at) VALUES (?, ?, ?)
+		ON CONFLICT (article_id) DO UPDATE SET next_check = excluded.next_check, left_feed_at = excluded.left_feed_at
+		WHERE page_checks.left_feed_at IS NULL`,
+		articleID, d.time(now), d.time(now))
 	if err != nil {
-		return fmt.Errorf("store: schedule page check of article %d: %w", articleID, err)
+		return fmt.Errorf("store: page check of article %d: %w", articleID, err)
 	}
 	return nil
 }

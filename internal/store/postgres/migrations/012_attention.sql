@@ -51,7 +51,10 @@ CREATE TABLE page_checks (
     last_modified TEXT        NOT NULL DEFAULT '',
     status        INTEGER     NOT NULL DEFAULT 0,
     checked_at    TIMESTAMPTZ,
-    next_check    TIMESTAMPTZ NOT NULL
+    next_check    TIMESTAMPTZ NOT NULL,
+    -- When the article's item was first missing from its feed though newer
+    -- items stayed: its page is then checked ahead of the routine checks.
+    left_feed_at  TIMESTAMPTZ
 );
 CREATE INDEX page_checks_due ON page_checks (next_check);
 -- Posts by publication time alone: the articles posted in the watch window.
