@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/heraldhq/herald/internal/news"
@@ -83,6 +84,12 @@ type Attention struct {
 	d    *Dispatcher
 	o    AttentionOptions
 	kick chan struct{}
+
+	mu sync.Mutex
+	// inFlight are the events whose deletion was asked while one of their
+	// posts was being sent, by who asked: the post is deleted once it is
+	// published. (Kept in memory: the window is one publish call.)
+	inFlight map[int64]string
 }
 
 // Attention returns the corrections and takedowns desk over the
@@ -94,7 +101,7 @@ func (d *Dispatcher) Attention(o AttentionOptions) *Attention {
 	if o.OnCorrection == "" {
 		o.OnCorrection = PolicyAlert
 	}
-	return &Attention{d: d, o: o, kick: make(chan struct{}, 1)}
+	return &Attention{d: d, o: o, kick: make(chan struct{}, 1), inFlight: make(map[int64]string)}
 }
 
 // ArticleChange is what was noticed about an article.
@@ -446,6 +453,13 @@ func (at *Attention) deleteAll(ctx context.Context, it AttentionItem, actor stri
 		d.audit(ctx, actor, "delete", p.ID, fmt.Sprintf("deletion from %s asked: %s", p.Destination, reason))
 		asked++
 		places = append(places, platformOf(p.Destination))
+	}
+	for _, p := range it.Posts {
+		if p.Status == news.StatusSending {
+			at.mu.Lock()
+			at.inFlight[it.Event.ID] = actor
+			at.mu.Unlock()
+		}
 	}
 	if asked+again == 0 {
 		if !it.Event.Open {

@@ -258,3 +258,42 @@ func TestCorrectionPolicies(t *testing.T) {
 		t.Errorf("X: %d posts, %d deletions", n, k.fx.DeleteCalls())
 	}
 }
+
+// TestTakedownOfAPostInFlight: a post being sent when its article is taken
+// down (HERALD_ON_TAKEDOWN=delete) is deleted once it is published.
+func TestTakedownOfAPostInFlight(t *testing.T) {
+	k := newDesk(t, AttentionOptions{OnTakedown: PolicyDelete})
+	ctx := context.Background()
+	now := k.c.Now()
+	a := &news.Article{GUID: "g", URL: "https://news.example/arrest", Key: "news.example/arrest", Title: "Councillor arrested",
+		Published: now, Seen: now}
+	p := &news.Post{Destination: "x", Text: "Councillor arrested https://news.example/arrest", Status: news.StatusQueued,
+		SortAt: now, NotBefore: now, CreatedAt: now}
+	if _, err := k.st.AddArticle(ctx, a, p); err != nil {
+		t.Fatal(err)
+	}
+	release := k.fx.Block()
+	done := make(chan struct{})
+	go func() { k.d.Step(ctx); close(done) }()
+	if err := k.fx.WaitInFlight(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	ev, err := k.at.Changed(ctx, a, ArticleChange{Kind: store.KindTakedown, Detail: "page gone: 410", Source: "page"})
+	if err != nil || ev == nil {
+		t.Fatalf("event: %+v %v", ev, err)
+	}
+	k.at.StepDeletions(ctx)
+	if n := k.fx.DeleteCalls(); n != 0 {
+		t.Fatalf("%d deletions before the post was published", n)
+	}
+	release()
+	<-done
+	k.at.StepDeletions(ctx)
+	if got := k.fx.Deleted(); len(got) != 1 || got[0] != k.fx.Posts()[0].ID {
+		t.Errorf("deleted %v, want the post that was in flight", got)
+	}
+	k.at.StepDeletions(ctx)
+	if n := k.fx.DeleteCalls(); n != 1 {
+		t.Errorf("%d delete calls, want 1", n)
+	}
+}

@@ -33,6 +33,7 @@ func (at *Attention) StepDeletions(ctx context.Context) time.Time {
 	d := at.d
 	now := d.o.Clock()
 	next := now.Add(time.Minute)
+	at.landed(ctx)
 	for _, pub := range d.pubs {
 		name := pub.Name()
 		for ctx.Err() == nil {
@@ -121,5 +122,36 @@ func (at *Attention) sendDeletion(ctx context.Context, pub Publisher, del *store
 	}
 	if action != "" {
 		d.audit(context.WithoutCancel(ctx), "dispatcher", action, del.PostID, detail)
+	}
+}
+
+// landed asks for the deletion of the posts that were being sent when
+// their article's deletion was asked, once they are published.
+func (at *Attention) landed(ctx context.Context) {
+	at.mu.Lock()
+	events := make(map[int64]string, len(at.inFlight))
+	for id, actor := range at.inFlight {
+		events[id] = actor
+	}
+	at.mu.Unlock()
+	for id, actor := range events {
+		it, err := at.Item(ctx, id)
+		if err != nil {
+			at.d.o.Log.Error("deletions: event not read", "attention_id", id, "err", err)
+			continue
+		}
+		sending := false
+		for _, p := range it.Posts {
+			sending = sending || p.Status == news.StatusSending
+		}
+		if _, err := at.deleteAll(ctx, it, actor); err != nil && !errors.Is(err, news.ErrConflict) {
+			at.d.o.Log.Error("deletions: a post published meanwhile not asked for", "attention_id", id, "err", err)
+			continue
+		}
+		if !sending {
+			at.mu.Lock()
+			delete(at.inFlight, id)
+			at.mu.Unlock()
+		}
 	}
 }
