@@ -131,6 +131,10 @@ func runClient(ctx context.Context, name string, args, environ []string, stdout,
 		switch name {
 		case "post":
 			return c.post(ctx, args, stderr)
+		case "attention":
+			return c.attention(ctx, args, stderr)
+		case "retract":
+			return c.retract(ctx, args, stderr)
 		case "queue":
 			if len(args) > 0 {
 				return usageError("usage: herald queue")

@@ -172,6 +172,7 @@ Exit codes:
 		{name: "help", args: "[COMMAND]", summary: "this list, or a command's help", group: groupNone, run: runHelpCommand,
 			help: "Print the list of commands, or the help of one command (the same as herald COMMAND --help).\n\nExit codes:\n  0  printed\n  2  no such command\n"},
 	}
+	commands = append(commands, attentionCommands...)
 }
 
 const clientFooter = `The running herald is at HERALD_API_URL (default http://127.0.0.1:8080); the

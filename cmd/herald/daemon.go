@@ -102,13 +102,17 @@ func runDaemon(ctx context.Context, cfg *config.Config, log *slog.Logger, o daem
 		Quiet:          quietHours(cfg),
 		Location:       cfg.Timezone.Location,
 		Costs: map[string]outbox.Cost{
-			"x": {Post: cfg.XPostPrice, LinkPost: cfg.XLinkPostPrice, MonthlyBudget: cfg.XMonthlyBudget},
+			"x": {Post: cfg.XPostPrice, LinkPost: cfg.XLinkPostPrice, MonthlyBudget: cfg.XMonthlyBudget, Delete: cfg.XDeletePrice},
 		},
 		Log:     log,
 		Observe: metrics.ObservePublish,
 		Read:    ing.WriteFor,
 	})
 	ing.Queued = disp.Kick
+	att, watch, err := corrections(cfg, st, disp, ing, fetcher, metrics, log)
+	if err != nil {
+		return err
+	}
 	if _, err := disp.Retire(ctx); err != nil {
 		return err
 	}
@@ -151,6 +155,7 @@ func runDaemon(ctx context.Context, cfg *config.Config, log *slog.Logger, o daem
 		OpenEditing: o.openEditing,
 		LinkHref:    o.linkHref,
 		Announce:    ing.Announce,
+		Attention:   att,
 	}
 	if sub != nil {
 		wo.WebSub, wo.Push = sub, sub.Status
@@ -173,6 +178,8 @@ func runDaemon(ctx context.Context, cfg *config.Config, log *slog.Logger, o daem
 	var wg sync.WaitGroup
 	wg.Go(func() { poller.Run(work) })
 	wg.Go(func() { disp.Run(work) })
+	wg.Go(func() { att.Run(work) })
+	wg.Go(func() { watch.Run(work) })
 	if sub != nil {
 		wg.Go(func() { sub.Run(work) })
 	}

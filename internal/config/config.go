@@ -72,6 +72,17 @@ type Config struct {
 	XTemplate string `env:"HERALD_X_TEMPLATE"`
 	Hashtags  string `env:"HERALD_HASHTAGS"`
 
+	// Corrections and takedowns: how long a posted article is watched, how
+	// many of its pages are checked a minute, and what herald does by itself
+	// when one changes.
+	WatchFor             time.Duration `env:"HERALD_WATCH_FOR" envDefault:"72h"`
+	WatchChecksPerMinute int           `env:"HERALD_WATCH_CHECKS_PER_MINUTE" envDefault:"30"`
+	OnTakedown           string        `env:"HERALD_ON_TAKEDOWN" envDefault:"alert"`
+	OnCorrection         string        `env:"HERALD_ON_CORRECTION" envDefault:"alert"`
+	// CorrectionTemplate is the text/template of a correction post.
+	CorrectionTemplate string  `env:"HERALD_CORRECTION_TEMPLATE" envDefault:"Correction: {{.Title}}\\n\\n{{.URL}}"`
+	XDeletePrice       float64 `env:"HERALD_X_DELETE_PRICE" envDefault:"0.010"`
+
 	LogFormat       string        `env:"HERALD_LOG_FORMAT" envDefault:"text"`
 	LogLevel        slog.Level    `env:"HERALD_LOG_LEVEL" envDefault:"info"`
 	ShutdownTimeout time.Duration `env:"HERALD_SHUTDOWN_TIMEOUT" envDefault:"10s"`
@@ -378,6 +389,13 @@ func (c *Config) Validate() error {
 		check(c.LogFormat == "text" || c.LogFormat == "json", "HERALD_LOG_FORMAT", "%q is not text or json", c.LogFormat),
 		check(c.XAPI == "v2" || c.XAPI == "v1.1", "HERALD_X_API", "%q is not v2 or v1.1", c.XAPI),
 		check(c.OffsiteLinks == "hold" || c.OffsiteLinks == "post", "HERALD_OFFSITE_LINKS", "%q is not hold or post", c.OffsiteLinks),
+		check(c.WatchFor >= 0, "HERALD_WATCH_FOR", "%s must not be negative (0 watches nothing)", c.WatchFor),
+		check(c.WatchChecksPerMinute >= 0 && c.WatchChecksPerMinute <= 600, "HERALD_WATCH_CHECKS_PER_MINUTE",
+			"%d is out of range (0 to 600; 0 checks no page)", c.WatchChecksPerMinute),
+		check(c.OnTakedown == "alert" || c.OnTakedown == "delete", "HERALD_ON_TAKEDOWN", "%q is not alert or delete", c.OnTakedown),
+		check(c.OnCorrection == "alert" || c.OnCorrection == "repost" || c.OnCorrection == "edit", "HERALD_ON_CORRECTION",
+			"%q is not alert, repost or edit", c.OnCorrection),
+		check(c.XDeletePrice >= 0, "HERALD_X_DELETE_PRICE", "%g must not be negative", c.XDeletePrice),
 		check(c.Database != "", "HERALD_DATABASE", "must not be empty"),
 		check(c.Listen != "", "HERALD_LISTEN", "must not be empty"),
 		checkHTTPURL(c.XAPIURL, "HERALD_X_API_URL"),

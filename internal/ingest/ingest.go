@@ -81,6 +81,9 @@ type Ingester struct {
 	// Feeds, when set, lists the feeds polled: an article a CMS announces
 	// belongs to the feed on its host (see Announce).
 	Feeds func() []store.Feed
+	// Watch, when set, compares each fetched feed with the articles posted
+	// from it (see Watcher.Feed).
+	Watch *Watcher
 }
 
 func (in *Ingester) now() time.Time {
@@ -99,6 +102,7 @@ func (in *Ingester) log() *slog.Logger {
 
 // HandleFeed records the new entries of f.
 func (in *Ingester) HandleFeed(ctx context.Context, f *store.Feed, p *feed.Parsed) error {
+	in.Watch.Feed(ctx, f, p)
 	now := in.now()
 
 	// A feed read for the first time under the rule "skip" posts nothing:

@@ -60,6 +60,8 @@ type Options struct {
 // Cost is what a platform charges per post, and what may be spent.
 type Cost struct {
 	Post, LinkPost float64
+	// Delete is the price of deleting a post.
+	Delete float64
 	// MonthlyBudget is the most to spend in a calendar month; 0 is no budget.
 	MonthlyBudget float64
 }
@@ -220,7 +222,7 @@ func (d *Dispatcher) stepDestination(ctx context.Context, pub Publisher) (time.T
 		// keep them together.
 		limits := Limits{MinPriority: lim.minPriority, MinInterval: d.o.MinInterval, DailyCap: d.o.DailyCap, Lease: d.o.Lease}
 		if cost, ok := d.o.Costs[name]; ok && cost.MonthlyBudget > 0 {
-			limits.Budget = &Budget{Limit: cost.MonthlyBudget, Post: cost.Post, LinkPost: cost.LinkPost,
+			limits.Budget = &Budget{Limit: cost.MonthlyBudget, Post: cost.Post, LinkPost: cost.LinkPost, Delete: cost.Delete,
 				From: monthStart(now, d.location()), Until: nextMonth(now, d.location())}
 		}
 		post, err := d.store.ClaimPost(ctx, name, now, limits.Rules())

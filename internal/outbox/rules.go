@@ -136,6 +136,8 @@ func Settle(to news.Status, now time.Time, update func(*news.Post)) func(*news.P
 type Budget struct {
 	Limit          float64 // US dollars
 	Post, LinkPost float64 // the price of a post, and of a post with a link
+	// Delete is the price of deleting a post (X charges for it).
+	Delete float64
 	// From and Until bound the month, in the operator's time zone.
 	From, Until time.Time
 }
@@ -150,7 +152,7 @@ func (b *Budget) price(hasLink bool) float64 {
 
 // spent is what the month's posts cost.
 func (b *Budget) spent(u store.Use) float64 {
-	return float64(u.Month-u.WithLink)*b.Post + float64(u.WithLink)*b.LinkPost
+	return float64(u.Month-u.WithLink)*b.Post + float64(u.WithLink)*b.LinkPost + float64(u.Deletes)*b.Delete
 }
 
 // sub-cent rounding of sums of prices must not refuse a post that fits.

@@ -70,7 +70,11 @@ func (d *Dispatcher) Status(ctx context.Context) ([]DestinationStatus, error) {
 			if err != nil {
 				return nil, err
 			}
-			s.SpentThisMonth = cents(cost.spent(month))
+			deletes, err := d.store.CountDeletions(ctx, name, monthStart(now, d.location()), now)
+			if err != nil {
+				return nil, err
+			}
+			s.SpentThisMonth = cents(cost.spent(month) + float64(deletes)*cost.Delete)
 			s.MonthlyBudget = cost.MonthlyBudget
 			if cost.MonthlyBudget > 0 {
 				s.BudgetLeft = cents(max(cost.MonthlyBudget-s.SpentThisMonth, 0))

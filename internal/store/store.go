@@ -104,6 +104,9 @@ type Use struct {
 	// Month counts the posts since the month's start, WithLink those of
 	// them that hold a link.
 	Month, WithLink int
+	// Deletes counts the posts deleted (or being deleted) since the
+	// month's start: X charges for those too.
+	Deletes int
 }
 
 // AllDestinations is the destination name whose pause holds every destination.
@@ -263,6 +266,8 @@ type Store interface {
 	SignInFailures(ctx context.Context, addr string, since time.Time) (fromAddr, total int, err error)
 	// WebSub subscriptions, one per feed.
 	Subscriptions
+	// Articles that changed after they were posted, and what was done.
+	Attention
 
 	Ping(ctx context.Context) error
 	Close() error

@@ -136,6 +136,10 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, status int, 
 		for st, n := range counts {
 			pv.Counts[string(st)] = n
 		}
+		if err := s.countAttention(r.Context(), pv.Counts); err != nil {
+			s.fail(w, err)
+			return
+		}
 		if s.o.Editor != nil {
 			if pv.Paused, err = s.o.Editor.Paused(r.Context()); err != nil {
 				s.fail(w, err)
@@ -225,6 +229,8 @@ type timelineView struct {
 	Failed []*news.Post
 	Dests  []outbox.DestinationStatus
 	Feeds  []store.Feed
+	// Deletions are the timeline's posts taken back, by post.
+	Deletions map[int64]*store.Deletion
 }
 
 // timelinePage is how many published posts the timeline shows at a time.
@@ -264,6 +270,10 @@ func (s *Server) timeline(w http.ResponseWriter, r *http.Request, v viewer) {
 		tv.Timeline = tv.Timeline[:timelinePage]
 		last := tv.Timeline[len(tv.Timeline)-1]
 		tv.Older = "/?older=" + timeCursor(store.Cursor{At: last.PublishedAt, ID: last.ID})
+	}
+	if tv.Deletions, err = s.deletionsOf(ctx, tv.Timeline); err != nil {
+		s.fail(w, err)
+		return
 	}
 	if tv.Dests, err = s.destinations(ctx); err != nil {
 		s.fail(w, err)

@@ -68,6 +68,9 @@ type Options struct {
 	// Announce records an article a CMS announces and queues its automatic
 	// posts (POST /api/v1/articles); false when it is known already.
 	Announce func(ctx context.Context, url, by string) ([]*news.Post, bool, error)
+	// Attention, when set, is the corrections and takedowns desk (Needs
+	// attention, POST /api/v1/articles/retract and /correct).
+	Attention AttentionDesk
 }
 
 // Editor is what editors can do to posts and to the bot.
@@ -131,6 +134,7 @@ func New(o Options) *Server {
 	s.routesDashboard()
 	s.routesAPI()
 	s.routesPush()
+	s.routesAttention()
 	return s
 }
 

@@ -51,3 +51,12 @@ func (p *Publisher) Publish(ctx context.Context, text string) (news.Published, e
 	}
 	return news.Published{RemoteID: id, URL: url}, nil
 }
+
+// Delete takes a post off the local timeline: there is nothing to call,
+// the dashboard marks it deleted.
+func (p *Publisher) Delete(ctx context.Context, remoteID string) error {
+	if err := ctx.Err(); err != nil {
+		return &news.PublishError{Kind: news.Transient, Reason: "canceled", Err: err}
+	}
+	return nil
+}

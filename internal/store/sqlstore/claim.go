@@ -98,6 +98,9 @@ func (t *tx) use(ctx context.Context, dest string, now time.Time, r store.ClaimR
 			dest, d.time(month), d.time(now)).Scan(&u.Month, &u.WithLink); err != nil {
 			return u, err
 		}
+		if err := t.queryRow(ctx, countDeletions, dest, d.time(month), d.time(now)).Scan(&u.Deletes); err != nil {
+			return u, err
+		}
 	}
 	if day.IsZero() {
 		return u, nil

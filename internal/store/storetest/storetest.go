@@ -63,6 +63,9 @@ func Run(t *testing.T, newDB Backend) {
 		{"SubscriptionVersions", one(testSubscriptionVersions)},
 		{"DueSubscriptions", one(testDueSubscriptions)},
 		{"SubscriptionClaimAcrossReplicas", testSubscriptionClaimAcrossReplicas},
+		{"AttentionEvents", one(testAttentionEvents)},
+		{"Deletions", one(testDeletions)},
+		{"PageChecks", one(testPageChecks)},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

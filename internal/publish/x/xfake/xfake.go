@@ -1,5 +1,6 @@
 // Package xfake is a fake X API for herald's tests. It answers the calls
-// herald makes (create a post through v2 or v1.1, ask who the account is)
+// herald makes (create a post through v2 or v1.1, delete one, ask who the
+// account is)
 // the way X does: it verifies every OAuth 1.0a signature itself, refuses
 // stale timestamps and reused nonces, refuses duplicate posts, sends X's
 // rate-limit headers and X's error bodies. Tests can queue scripted answers,
@@ -63,6 +64,8 @@ type Post struct {
 	Text string    `json:"text"`
 	API  string    `json:"api"`
 	Time time.Time `json:"time"`
+	// Deleted is when the post was deleted (zero while it stands).
+	Deleted time.Time `json:"deleted,omitzero"`
 }
 
 // Server is the fake X. It is an http.Handler, safe for concurrent use;
@@ -88,6 +91,9 @@ type Server struct {
 	gate         chan struct{} // non-nil while create calls are held
 	inFlight     int
 	changed      chan struct{} // closed and replaced when inFlight changes
+	deleteScript []Response
+	deleted      []string
+	deleteCalls  int
 }
 
 type quota struct {
@@ -262,6 +268,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.Method == http.MethodGet && r.URL.Path == "/1.1/account/verify_credentials.json":
 		s.whoami(w, r, APIv11)
 	default:
+		if api, id, ok := deletePath(r); ok {
+			s.destroy(w, r, api, id)
+			return
+		}
 		h := http.Header{}
 		s.rateHeaders(h, "unknown", false)
 		write(w, http.StatusNotFound, h, notFoundBody)
