@@ -90,6 +90,7 @@ func (in *Ingester) HandleFeed(ctx context.Context, f *store.Feed, p *feed.Parse
 		a, err := in.article(f, it, now)
 		if err == nil {
 			a.FeedTitle = cmp.Or(p.Title, f.Title)
+			a.Lang = extract.Language(p.Lang)
 		}
 		if err != nil {
 			in.log().Debug("feed entry skipped", "feed_url", f.URL, "guid", it.GUID, "err", err)
@@ -251,6 +252,11 @@ func (in *Ingester) readPage(ctx context.Context, a *news.Article, guarded bool)
 	}
 	if a.Author == "" {
 		a.Author = page.Author
+	}
+	if page.Lang != "" {
+		// The page says the article's own language; a feed's is the
+		// channel's, for every item alike.
+		a.Lang = page.Lang
 	}
 	if page.Canonical != "" {
 		clean, err1 := news.CleanURL(page.Canonical)

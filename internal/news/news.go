@@ -26,6 +26,10 @@ type Article struct {
 	Author     string
 	Categories []string
 	ImageURL   string
+	// Lang is the article's language as a BCP 47 tag ("en", "ar",
+	// "pt-BR"): its page's when herald read the page, else its feed's;
+	// empty when neither says.
+	Lang string
 	// FeedTitle is the title of the feed the article came from, for post
 	// templates; it is not stored.
 	FeedTitle string
