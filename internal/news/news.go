@@ -31,8 +31,9 @@ type Article struct {
 	// empty when neither says.
 	Lang string
 	// FeedTitle is the title of the feed the article came from, for post
-	// templates; it is not stored.
+	// templates, and FeedURL its address, for routing; neither is stored.
 	FeedTitle string
+	FeedURL   string
 	// Published is the time the feed gives for the item; zero when it gives none.
 	Published time.Time
 	// Seen is when herald first recorded the article.

@@ -12,7 +12,6 @@ package bluesky
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -59,6 +58,10 @@ type Options struct {
 	// Name is the destination's name: the key of its session in Sessions,
 	// and what Name returns. "bluesky" when empty.
 	Name string
+	// Credentials is the prefix of the variables the handle, app password
+	// and service come from, named in errors so that an operator with
+	// several accounts knows which to fix; "HERALD_BLUESKY" when empty.
+	Credentials string
 	// Service is the PDS's address (HERALD_BLUESKY_SERVICE); DefaultService
 	// when empty.
 	Service string
@@ -87,6 +90,7 @@ type Options struct {
 type Publisher struct {
 	name, handle, password string
 	service                string
+	vars                   string // the credentials' prefix, for messages
 	store                  SessionStore
 	images                 media.Fetcher
 	client                 *http.Client
@@ -102,11 +106,15 @@ type Publisher struct {
 // New checks the options and returns a Publisher. It makes no call: the
 // first Publish or Check logs in, or resumes the stored session.
 func New(o Options) (*Publisher, error) {
+	vars := o.Credentials
+	if vars == "" {
+		vars = "HERALD_BLUESKY"
+	}
 	if strings.TrimSpace(o.Handle) == "" {
-		return nil, errors.New("bluesky: the handle is not set (HERALD_BLUESKY_HANDLE)")
+		return nil, fmt.Errorf("bluesky: the handle is not set (%s_HANDLE)", vars)
 	}
 	if strings.TrimSpace(o.AppPassword) == "" {
-		return nil, errors.New("bluesky: the app password is not set (HERALD_BLUESKY_APP_PASSWORD)")
+		return nil, fmt.Errorf("bluesky: the app password is not set (%s_APP_PASSWORD)", vars)
 	}
 	service := strings.TrimRight(o.Service, "/")
 	if service == "" {
@@ -137,7 +145,7 @@ func New(o Options) (*Publisher, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Publisher{
-		name: name, handle: strings.TrimPrefix(strings.TrimSpace(o.Handle), "@"), password: o.AppPassword,
+		name: name, vars: vars, handle: strings.TrimPrefix(strings.TrimSpace(o.Handle), "@"), password: o.AppPassword,
 		service: service, store: o.Sessions, images: o.Images, client: &client, now: now,
 		log: log.With("destination", name),
 	}, nil
