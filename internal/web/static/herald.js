@@ -1,7 +1,8 @@
 // herald's dashboard works without this script. With it, a post's length as
-// X counts it updates as the editor types (herald's server does the counting,
-// through /api/v1/preview), and times are shown and entered in the editor's
-// own time zone instead of UTC.
+// its network counts it (X's weighted characters, Bluesky's graphemes, a
+// Mastodon server's characters) updates as the editor types: herald's
+// server does the counting, through /api/v1/preview. And times are shown
+// and entered in the editor's own time zone instead of UTC.
 (function () {
   'use strict';
 
@@ -9,11 +10,13 @@
   var csrf = meta ? meta.content : '';
 
   // Live counter: a textarea with data-counter names the element that shows
-  // "weighted / limit".
+  // "length / limit". That element's data-destination, when set, names the
+  // destination whose count it shows (its network's); without it, X's.
   function liveCounter(textarea) {
     var out = document.getElementById(textarea.dataset.counter);
     if (!out) return;
     var n = out.querySelector('.n'), limit = out.querySelector('.limit'), note = out.querySelector('.note');
+    var dest = out.dataset.destination || '', who = out.dataset.who || 'X';
     var timer = 0, seq = 0;
 
     function show(text, weighted, max, valid) {
@@ -21,7 +24,7 @@
       limit.textContent = String(max);
       var over = weighted > max;
       out.classList.toggle('over', over);
-      note.textContent = over ? ' — too long for X, by ' + (weighted - max) : '';
+      note.textContent = over ? ' — too long for ' + who + ', by ' + (weighted - max) : '';
       if (over || (!valid && text.trim() !== '')) textarea.setAttribute('aria-invalid', 'true');
       else textarea.removeAttribute('aria-invalid');
       out.countedText = text;
@@ -40,7 +43,11 @@
         if (!resp.ok) throw new Error('HTTP ' + resp.status);
         return resp.json();
       }).then(function (res) {
-        if (mine === seq) show(text, res.weighted_length, res.limit, res.valid);
+        if (mine !== seq) return;
+        var mineDest = null;
+        (res.destinations || []).forEach(function (d) { if (d.name === dest) mineDest = d; });
+        if (dest && mineDest) show(text, mineDest.length, mineDest.limit, mineDest.valid);
+        else show(text, res.weighted_length, res.limit, res.valid);
       }).catch(function () {
         if (mine !== seq) return;
         out.dataset.state = 'error';
