@@ -139,13 +139,18 @@ and platform it was built with.
 Exit codes:
   0  always
 `},
-		{name: "post", args: "URL", summary: "queue a post for an article (--text TEXT, --at TIME), or: post --text TEXT", group: groupClient,
-			valueFlags: []string{"text", "at"}, run: clientCommand("post"), help: `Queue a post on a running herald: for the article at URL (herald reads it and
-writes the post), or with your own text. It goes to every destination.
+		{name: "post", args: "URL", summary: "queue a post for an article (--text TEXT, --at TIME, --to DEST,…), or: post --text TEXT", group: groupClient,
+			valueFlags: []string{"text", "at", "to"}, run: clientCommand("post"), help: `Queue a post on a running herald: for the article at URL (herald reads it and
+writes the post for each destination's network), or with your own text. It
+goes to every destination that takes the article by its feeds, categories
+and languages (a text of your own goes to every destination), or to those
+--to names.
 
 Flags (before or after the URL):
   --text TEXT  the post's text, instead of herald's own; alone, a post without an article
   --at TIME    when to post, RFC 3339 (2026-11-25T18:30:00Z); default now
+  --to DESTS   the destinations, comma-separated (x,bluesky); herald config and
+               the dashboard's Status page name them
 
 ` + clientFooter},
 		{name: "queue", summary: "list what is waiting to be posted", group: groupClient, run: clientCommand("queue"),

@@ -312,7 +312,7 @@ func TestWrongCredentials(t *testing.T) {
 	}
 	waitFor(t, "the post tried, and refused", 15*time.Second, func() bool { return fx.Calls() == 1 })
 	waitFor(t, "x paused again", 15*time.Second, func() bool {
-		return strings.Contains(h.log.String(), "destination paused until an editor resumes it")
+		return strings.Contains(h.log.String(), "destination paused: nothing is posted there until it is resumed")
 	})
 	h.stop(t)
 	if len(fx.Posts()) != 0 {
