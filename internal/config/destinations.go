@@ -423,7 +423,13 @@ func (c *Config) parseDestination(node *yaml.Node, i int, envs map[string]string
 		if strings.Contains(err.Error(), "hashtag") {
 			key = "hashtags"
 		}
-		return fail(key, "%s", strings.TrimPrefix(err.Error(), "compose: "))
+		msg := strings.TrimPrefix(err.Error(), "compose: ")
+		if _, own := values[key]; !own {
+			// The HERALD_* default, not the file, holds the mistake.
+			v := map[string]string{"template": "HERALD_X_TEMPLATE", "hashtags": "HERALD_HASHTAGS"}[key]
+			return Destination{}, &Error{Var: v, Msg: fmt.Sprintf("%s (for destination %q)", msg, name)}
+		}
+		return fail(key, "%s", msg)
 	}
 
 	if utm, ok, err := scalar("utm"); err != nil {

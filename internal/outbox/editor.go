@@ -335,6 +335,9 @@ type Written struct {
 	Valid       bool   `json:"valid"`
 	// Problem says why the network would refuse the text.
 	Problem string `json:"problem,omitempty"`
+	// Takes is true when the destination takes the draft's article by its
+	// routing (or the draft has no article).
+	Takes bool `json:"-"`
 }
 
 // Write writes a draft for each of its destinations without making a post:
@@ -386,7 +389,8 @@ func (d *Dispatcher) Write(ctx context.Context, dr Draft) (*news.Article, []Writ
 		}
 		m := Measure(rules.rule(), text)
 		out = append(out, Written{Destination: name, Network: rules.Network, Text: text,
-			Length: m.Length, Limit: m.Limit, Valid: m.Valid, Problem: m.Problem})
+			Length: m.Length, Limit: m.Limit, Valid: m.Valid, Problem: m.Problem,
+			Takes: a == nil || d.o.Articles.Accepts(a, name)})
 	}
 	return a, out, nil
 }

@@ -275,6 +275,16 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("a text of one's own, counted for each destination", func(t *testing.T) {
+		must(chromedp.Do(ctx, chromedp.Navigate(h.url+"/compose"), chromedp.Focus(chromedp.ID("compose-text")),
+			chromedp.KeyEvent("Road closed 🚧 https://www.valleycourier.co.uk/2026/11/25/road/")))
+		nx, value := counted("#compose-text", "#compose-count")
+		nb, _ := counted("#compose-text", "#compose-count-bluesky")
+		if nx != xtext.WeightedLength(value) || nb != uniseg.GraphemeClusterCount(value) || nx == nb {
+			t.Errorf("X counts %d (want %d), Bluesky %d (want %d) for %q", nx, xtext.WeightedLength(value), nb, uniseg.GraphemeClusterCount(value), value)
+		}
+	})
+
 	t.Run("approve and reject", func(t *testing.T) {
 		now := time.Now()
 		pending := func(slug, title string) *news.Post {

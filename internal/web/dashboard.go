@@ -453,7 +453,7 @@ func (s *Server) composePage(w http.ResponseWriter, r *http.Request, v viewer) {
 				cv.Title = a.Title
 			}
 			for _, wr := range written {
-				cv.Dests = append(cv.Dests, composeDest{Name: wr.Destination, Checked: true, Own: true, Text: wr.Text})
+				cv.Dests = append(cv.Dests, composeDest{Name: wr.Destination, Checked: wr.Takes, Own: true, Text: wr.Text})
 			}
 		}
 	}
@@ -474,9 +474,11 @@ func (s *Server) showCompose(w http.ResponseWriter, r *http.Request, v viewer, s
 			}
 		}
 		d.Network = s.o.Editor.Network(name)
+		text := cv.Text
 		if d.Own {
-			d.Counter = s.counter("compose-count-"+name, name, d.Text)
+			text = d.Text
 		}
+		d.Counter = s.counter("compose-count-"+name, name, text)
 		dests = append(dests, d)
 	}
 	cv.Dests = dests

@@ -123,10 +123,10 @@ func formText(s string) string {
 }
 
 // readArticle fetches an article an editor gave and writes its post for
-// each destination that takes it, for the compose page to show before the
-// editor posts it.
+// every destination, for the compose page to show before the editor posts
+// it (ticked for the destinations that take the article).
 func (s *Server) readArticle(ctx context.Context, raw string) (*news.Article, []outbox.Written, error) {
-	a, written, err := s.o.Editor.Write(ctx, outbox.Draft{URL: raw})
+	a, written, err := s.o.Editor.Write(ctx, outbox.Draft{URL: raw, Destinations: s.o.Editor.Destinations()})
 	if err != nil {
 		s.o.Log.Info("dashboard: reading an article failed", "url", raw, "err", err)
 		return nil, nil, errors.New(sentence(previewError(err)))
