@@ -56,7 +56,7 @@ func newSite(t *testing.T, feeds map[string]string) *site {
 // bigPhoto is a photo of over a megabyte, as newsrooms publish them: more
 // than Bluesky takes as a thumbnail, so herald must scale it down.
 func bigPhoto(t *testing.T) []byte {
-	img := image.NewRGBA(image.Rect(0, 0, 2400, 1600))
+	img := image.NewRGBA(image.Rect(0, 0, 1400, 1000))
 	r := rand.New(rand.NewPCG(1, 2))
 	for i := range img.Pix {
 		img.Pix[i] = uint8(r.IntN(256))
@@ -191,6 +191,9 @@ func threeNetworks(t *testing.T, database string) {
 		"HERALD_LISTEN=127.0.0.1:0",
 		"HERALD_MIN_POST_INTERVAL=0s",
 		"HERALD_ALLOW_PRIVATE_URLS=true", // the newsroom's pictures are on loopback
+		// A publish call may take 30 seconds, half of them for the
+		// picture, which takes long to scale under the race detector.
+		"HERALD_SHUTDOWN_TIMEOUT=32s",
 	}, n.env...)
 	h := startHerald(t, env)
 	waitOn(t, h, "two feed fetches", func() bool { return room.feedFetches("/feed") >= 2 })

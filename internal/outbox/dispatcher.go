@@ -184,7 +184,6 @@ func (d *Dispatcher) SetDestinations(rules map[string]Destination) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.dests = maps.Clone(rules)
-	d.o.Destinations = nil
 }
 
 // rules returns a destination's rules.

@@ -101,6 +101,8 @@ type Publisher struct {
 	auth sync.Mutex
 	mu   sync.Mutex
 	sess *session
+
+	thumbs thumbCache
 }
 
 // New checks the options and returns a Publisher. It makes no call: the
@@ -258,7 +260,10 @@ func (p *Publisher) thumb(ctx context.Context, imageURL string) json.RawMessage 
 	if imageURL == "" || p.images == nil {
 		return nil
 	}
-	img, err := media.Thumbnail(ctx, p.images, imageURL, media.Options{MaxBytes: maxThumbBytes})
+	if blob := p.thumbs.get(imageURL); blob != nil {
+		return blob // uploaded by an earlier try of this post
+	}
+	img, err := p.thumbnail(ctx, imageURL)
 	if err != nil {
 		p.log.Info("bluesky: link card without its image", "image_url", imageURL, "err", err)
 		return nil
@@ -270,7 +275,68 @@ func (p *Publisher) thumb(ctx context.Context, imageURL string) json.RawMessage 
 		p.log.Warn("bluesky: link card without its image: the upload failed", "image_url", imageURL, "err", err)
 		return nil
 	}
+	p.thumbs.put(imageURL, up.Blob)
 	return up.Blob
+}
+
+// thumbnail fetches and scales the card's image within half the time the
+// call has left, so that a picture slow to fetch or to scale (a huge
+// photo on a slow machine) costs the card its image, never the post.
+func (p *Publisher) thumbnail(ctx context.Context, imageURL string) (*media.Image, error) {
+	tctx := ctx
+	if deadline, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		tctx, cancel = context.WithDeadline(ctx, time.Now().Add(time.Until(deadline)/2))
+		defer cancel()
+	}
+	type result struct {
+		img *media.Image
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		img, err := media.Thumbnail(tctx, p.images, imageURL, media.Options{MaxBytes: maxThumbBytes})
+		done <- result{img, err}
+	}()
+	select {
+	case r := <-done:
+		return r.img, r.err
+	case <-tctx.Done():
+		return nil, fmt.Errorf("the picture took too long to fetch and scale: %w", tctx.Err())
+	}
+}
+
+// thumbCache remembers the blobs of the last few pictures uploaded, so that
+// another try of a post (after a failure past the upload) does not scale
+// and upload its picture again.
+type thumbCache struct {
+	mu    sync.Mutex
+	urls  []string
+	blobs map[string]json.RawMessage
+}
+
+const thumbCacheSize = 16
+
+func (c *thumbCache) get(url string) json.RawMessage {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.blobs[url]
+}
+
+func (c *thumbCache) put(url string, blob json.RawMessage) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.blobs == nil {
+		c.blobs = map[string]json.RawMessage{}
+	}
+	if _, ok := c.blobs[url]; !ok {
+		c.urls = append(c.urls, url)
+	}
+	c.blobs[url] = blob
+	for len(c.urls) > thumbCacheSize {
+		delete(c.blobs, c.urls[0])
+		c.urls = c.urls[1:]
+	}
 }
 
 // Delete deletes the post whose RemoteID (its at:// URI) is remoteID. A post
