@@ -22,39 +22,39 @@ import (
 	"github.com/heraldhq/herald/internal/publish/x/xfake"
 )
 
-// site is a newsroom whose stories a test corrects and pulls: its feed at
+// newsSite is a newsroom whose stories a test corrects and pulls: its feed at
 // /feed, and each story's page at /SLUG/, answering 200 (conditionally, with
 // an ETag) or the status the test sets.
-type site struct {
+type newsSite struct {
 	mu       sync.Mutex
-	items    []siteItem // newest first
+	items    []newsSiteItem // newest first
 	pages    map[string]int
 	feedDown bool
 	fetches  atomic.Int64
 	srv      *httptest.Server
 }
 
-type siteItem struct {
+type newsSiteItem struct {
 	slug, title string
 	published   time.Time
 }
 
-func newSite(t *testing.T) *site {
-	s := &site{pages: map[string]int{}}
+func newNewsSite(t *testing.T) *newsSite {
+	s := &newsSite{pages: map[string]int{}}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.srv.Close)
 	return s
 }
 
-func (s *site) url(slug string) string { return s.srv.URL + "/" + slug + "/" }
+func (s *newsSite) url(slug string) string { return s.srv.URL + "/" + slug + "/" }
 
-func (s *site) add(slug, title string, published time.Time) {
+func (s *newsSite) add(slug, title string, published time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.items = append([]siteItem{{slug, title, published}}, s.items...)
+	s.items = append([]newsSiteItem{{slug, title, published}}, s.items...)
 }
 
-func (s *site) retitle(slug, title string) {
+func (s *newsSite) retitle(slug, title string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i := range s.items {
@@ -65,20 +65,20 @@ func (s *site) retitle(slug, title string) {
 }
 
 // pull takes a story out of the feed, its page answering status.
-func (s *site) pull(slug string, status int) {
+func (s *newsSite) pull(slug string, status int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.items = slices.DeleteFunc(s.items, func(it siteItem) bool { return it.slug == slug })
+	s.items = slices.DeleteFunc(s.items, func(it newsSiteItem) bool { return it.slug == slug })
 	s.pages[slug] = status
 }
 
-func (s *site) down(down bool) {
+func (s *newsSite) down(down bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.feedDown = down
 }
 
-func (s *site) serve(w http.ResponseWriter, r *http.Request) {
+func (s *newsSite) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if r.URL.Path == "/feed" {
@@ -121,14 +121,14 @@ type desk struct {
 	t    *testing.T
 	h    *heraldProc
 	fx   *xfake.Server
-	site *site
+	newsSite *newsSite
 	addr string
 }
 
 func startDesk(t *testing.T, env ...string) *desk {
 	t.Helper()
-	d := &desk{t: t, site: newSite(t)}
-	d.site.add("budget", "Council approves budget", time.Now().Add(-3*time.Hour))
+	d := &desk{t: t, newsSite: newNewsSite(t)}
+	d.newsSite.add("budget", "Council approves budget", time.Now().Add(-3*time.Hour))
 	var xsrv *httptest.Server
 	d.fx, xsrv = fakeX(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -138,7 +138,7 @@ func startDesk(t *testing.T, env ...string) *desk {
 	d.addr = ln.Addr().String()
 	ln.Close()
 	base := []string{
-		"HERALD_FEEDS=" + d.site.srv.URL + "/feed",
+		"HERALD_FEEDS=" + d.newsSite.srv.URL + "/feed",
 		"HERALD_DATABASE=" + filepath.Join(t.TempDir(), "herald.db"),
 		"HERALD_POLL_INTERVAL=1s", "HERALD_LISTEN=" + d.addr, "HERALD_MIN_POST_INTERVAL=0s",
 		"HERALD_EDITOR_TOKENS=ana:" + attentionToken,
@@ -147,7 +147,7 @@ func startDesk(t *testing.T, env ...string) *desk {
 		"HERALD_X_ACCESS_TOKEN=" + at, "HERALD_X_ACCESS_SECRET=" + as,
 	}
 	d.h = startHerald(t, append(base, env...))
-	waitFor(t, "two feed fetches", 15*time.Second, func() bool { return d.site.fetches.Load() >= 2 })
+	waitFor(t, "two feed fetches", 15*time.Second, func() bool { return d.newsSite.fetches.Load() >= 2 })
 	return d
 }
 
@@ -220,7 +220,7 @@ func (d *desk) events(all bool) []eventJSON {
 
 func (d *desk) event(slug string, all bool) (eventJSON, bool) {
 	for _, ev := range d.events(all) {
-		if ev.Article.URL == d.site.url(slug) {
+		if ev.Article.URL == d.newsSite.url(slug) {
 			return ev, true
 		}
 	}
@@ -260,13 +260,13 @@ func (d *desk) page(path string) string {
 func TestCorrectedHeadline(t *testing.T) {
 	d := startDesk(t)
 	now := time.Now()
-	d.site.add("clinic", "New health clinic opens on Maple Avenue", now.Add(-2*time.Minute))
-	d.site.add("bridge", "Bridge reopens", now.Add(-time.Minute))
+	d.newsSite.add("clinic", "New health clinic opens on Maple Avenue", now.Add(-2*time.Minute))
+	d.newsSite.add("bridge", "Bridge reopens", now.Add(-time.Minute))
 	waitFor(t, "both stories on X", 15*time.Second, func() bool { return len(d.fx.Posts()) == 2 })
 	clinic, _ := d.posted("Maple Avenue")
 
-	d.site.retitle("clinic", "New health clinic opens on Main Street")
-	d.site.retitle("bridge", "Bridge reopens to traffic on Friday")
+	d.newsSite.retitle("clinic", "New health clinic opens on Main Street")
+	d.newsSite.retitle("bridge", "Bridge reopens to traffic on Friday")
 	waitFor(t, "two events in Needs attention", 15*time.Second, func() bool { return len(d.events(false)) == 2 })
 	ev, ok := d.event("clinic", false)
 	if !ok || ev.Kind != "correction" || ev.OldTitle != "New health clinic opens on Maple Avenue" ||
@@ -309,7 +309,7 @@ func TestCorrectedHeadline(t *testing.T) {
 	}
 	waitFor(t, "the correction on X", 15*time.Second, func() bool {
 		p, ok := d.posted("Correction: Bridge reopens to traffic on Friday")
-		return ok && strings.Contains(p.Text, d.site.url("bridge"))
+		return ok && strings.Contains(p.Text, d.newsSite.url("bridge"))
 	})
 	if code, out := d.cli("attention", fmt.Sprint(bridge.ID), "dismiss"); code != exitRefused || !strings.Contains(out, "resolved already") {
 		t.Errorf("a second action: exit %d %s", code, out)
@@ -354,23 +354,23 @@ func TestCorrectedHeadline(t *testing.T) {
 func TestTakedownPolicyDelete(t *testing.T) {
 	d := startDesk(t, "HERALD_ON_TAKEDOWN=delete")
 	now := time.Now()
-	d.site.add("fire", "Warehouse fire on Elm Street", now.Add(-20*time.Minute))
-	d.site.add("arrest", "Councillor arrested", now.Add(-10*time.Minute))
-	d.site.add("fair", "County fair opens", now.Add(-5*time.Minute))
+	d.newsSite.add("fire", "Warehouse fire on Elm Street", now.Add(-20*time.Minute))
+	d.newsSite.add("arrest", "Councillor arrested", now.Add(-10*time.Minute))
+	d.newsSite.add("fair", "County fair opens", now.Add(-5*time.Minute))
 	waitFor(t, "three stories on X", 15*time.Second, func() bool { return len(d.fx.Posts()) == 3 })
 	arrest, _ := d.posted("Councillor arrested")
 
 	// The feed fails for a while: that is no takedown.
-	d.site.down(true)
-	seen := d.site.fetches.Load()
-	waitFor(t, "three failed fetches", 15*time.Second, func() bool { return d.site.fetches.Load() >= seen+3 })
-	d.site.down(false)
+	d.newsSite.down(true)
+	seen := d.newsSite.fetches.Load()
+	waitFor(t, "three failed fetches", 15*time.Second, func() bool { return d.newsSite.fetches.Load() >= seen+3 })
+	d.newsSite.down(false)
 	if n := d.fx.DeleteCalls(); n != 0 {
 		t.Fatalf("%d deletions while the feed was down", n)
 	}
 
 	pulled := time.Now()
-	d.site.pull("arrest", http.StatusGone)
+	d.newsSite.pull("arrest", http.StatusGone)
 	waitFor(t, "the pulled story's post deleted", time.Minute, func() bool { return len(d.fx.Deleted()) == 1 })
 	t.Logf("deleted %s after the story was pulled", time.Since(pulled).Round(time.Millisecond))
 	if took := time.Since(pulled); took > time.Minute {
@@ -384,8 +384,8 @@ func TestTakedownPolicyDelete(t *testing.T) {
 		return ok && ev.Status == "resolved" && ev.Detail == "page gone: 410" && strings.HasPrefix(ev.Resolution, "delete:") &&
 			ev.Posts[0].Deletion != nil && ev.Posts[0].Deletion.Status == "deleted"
 	})
-	seen = d.site.fetches.Load()
-	waitFor(t, "three more fetches", 15*time.Second, func() bool { return d.site.fetches.Load() >= seen+3 })
+	seen = d.newsSite.fetches.Load()
+	waitFor(t, "three more fetches", 15*time.Second, func() bool { return d.newsSite.fetches.Load() >= seen+3 })
 	if got := d.fx.Deleted(); len(got) != 1 || d.fx.DeleteCalls() != 1 {
 		t.Errorf("deleted %v in %d calls, want only the pulled story's post, once", got, d.fx.DeleteCalls())
 	}
@@ -402,10 +402,10 @@ func TestTakedownPolicyDelete(t *testing.T) {
 func TestQueuedPostsAndTheCMS(t *testing.T) {
 	d := startDesk(t, "HERALD_MIN_POST_INTERVAL=1h", "HERALD_ON_CORRECTION=repost")
 	now := time.Now()
-	d.site.add("first", "Library extends opening hours", now.Add(-3*time.Minute))
+	d.newsSite.add("first", "Library extends opening hours", now.Add(-3*time.Minute))
 	waitFor(t, "the first story on X", 15*time.Second, func() bool { return len(d.fx.Posts()) == 1 })
-	d.site.add("second", "School board meets", now.Add(-2*time.Minute))
-	d.site.add("third", "Mayor resigns", now.Add(-time.Minute))
+	d.newsSite.add("second", "School board meets", now.Add(-2*time.Minute))
+	d.newsSite.add("third", "Mayor resigns", now.Add(-time.Minute))
 	queued := func() []struct {
 		ID           int64
 		Text, Status string
@@ -421,7 +421,7 @@ func TestQueuedPostsAndTheCMS(t *testing.T) {
 	}
 	waitFor(t, "two posts queued", 15*time.Second, func() bool { return len(queued()) == 2 })
 
-	d.site.retitle("second", "School board meets on Thursday")
+	d.newsSite.retitle("second", "School board meets on Thursday")
 	waitFor(t, "the queued post rewritten", 15*time.Second, func() bool {
 		for _, p := range queued() {
 			if p.Status == "queued" && strings.Contains(p.Text, "School board meets on Thursday") {
@@ -435,7 +435,7 @@ func TestQueuedPostsAndTheCMS(t *testing.T) {
 	}
 
 	var answer struct{ Status string }
-	if code := d.api(http.MethodPost, "/api/v1/articles/retract", map[string]string{"url": d.site.url("third")}, &answer); code != http.StatusOK || answer.Status != "not posted" {
+	if code := d.api(http.MethodPost, "/api/v1/articles/retract", map[string]string{"url": d.newsSite.url("third")}, &answer); code != http.StatusOK || answer.Status != "not posted" {
 		t.Fatalf("retract the queued story: %d %+v", code, answer)
 	}
 	canceled := false
@@ -451,7 +451,7 @@ func TestQueuedPostsAndTheCMS(t *testing.T) {
 		Event  eventJSON
 	}
 	code := d.api(http.MethodPost, "/api/v1/articles/correct",
-		map[string]string{"url": d.site.url("first"), "title": "Library extends weekend opening hours"}, &corrected)
+		map[string]string{"url": d.newsSite.url("first"), "title": "Library extends weekend opening hours"}, &corrected)
 	if code != http.StatusAccepted || corrected.Event.OldTitle != "Library extends opening hours" ||
 		corrected.Event.Status != "resolved" || !strings.Contains(corrected.Event.Resolution, "correct") {
 		t.Fatalf("the CMS's correction: %d %+v", code, corrected)
@@ -465,7 +465,7 @@ func TestQueuedPostsAndTheCMS(t *testing.T) {
 	}
 
 	first, _ := d.posted("Library extends opening hours")
-	code, out := d.cli("retract", d.site.url("first"), "--delete")
+	code, out := d.cli("retract", d.newsSite.url("first"), "--delete")
 	if code != 0 || !strings.Contains(out, "Takedown recorded") {
 		t.Fatalf("herald retract --delete: exit %d %s", code, out)
 	}

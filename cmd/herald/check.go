@@ -2,23 +2,25 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/heraldhq/herald/internal/compose"
 	"github.com/heraldhq/herald/internal/config"
 	"github.com/heraldhq/herald/internal/fetch"
-	"github.com/heraldhq/herald/internal/news"
-	"github.com/heraldhq/herald/internal/publish/x"
+	"github.com/heraldhq/herald/internal/outbox"
+	"github.com/heraldhq/herald/internal/publish/mastodon"
 	"github.com/heraldhq/herald/internal/source/feed"
 )
 
 // check proves a configuration before it is deployed: the settings, the
-// database, X's acceptance of the credentials and every feed. One line per
-// check; false when any failed.
+// database, every destination's acceptance of its credentials (X's
+// users/me, Bluesky's session, Mastodon's verify_credentials) and every
+// feed. One line per check; false when any failed.
 func check(ctx context.Context, cfg *config.Config, stdout io.Writer) bool {
 	ok := true
 	line := func(good bool, format string, args ...any) {
@@ -41,28 +43,43 @@ func check(ctx context.Context, cfg *config.Config, stdout io.Writer) bool {
 
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
+	deps := destinationDeps{log: slog.New(slog.DiscardHandler)}
 	st, err := openStore(ctx, cfg)
 	if err != nil {
 		line(false, "database %s: %v", redactURL(cfg.Database), err)
 	} else {
 		line(st.Ping(ctx) == nil, "database %s: opened and migrated", redactURL(cfg.Database))
-		st.Close()
+		defer st.Close()
+		// Bluesky's session is the daemon's: a check resumes it, and a
+		// login it makes is one herald run will not make again.
+		deps.sessions = st
 	}
 
-	if cfg.HasX() {
-		pub, err := x.New(x.Options{APIURL: cfg.XAPIURL, API: cfg.XAPI, ConsumerKey: cfg.XConsumerKey,
-			ConsumerSecret: cfg.XConsumerSecret, AccessToken: cfg.XAccessToken, AccessSecret: cfg.XAccessSecret})
-		if err == nil {
-			var user string
-			if user, err = pub.Verify(ctx); err == nil {
-				line(true, "X (%s): the credentials belong to @%s", cfg.XAPI, user)
-			}
-		}
+	if len(cfg.Destinations) == 0 {
+		fmt.Fprintln(stdout, "--   destinations: no network's credentials are set (X, Bluesky, Mastodon); posts would go to the local timeline")
+	}
+	for _, d := range cfg.Destinations {
+		label := destinationLabel(d)
+		pub, rule, err := newPublisher(ctx, d, deps)
 		if err != nil {
-			line(false, "X (%s): %s", cfg.XAPI, publishWords(err))
+			line(false, "%s: %v", label, err)
+			continue
 		}
-	} else {
-		fmt.Fprintln(stdout, "--   X: no credentials; posts would go to the local timeline")
+		if _, _, err := (&destinationSet{cfg: cfg, dests: []config.Destination{d}, rules: map[string]compose.Rule{d.Name: rule}}).wiring([]config.Destination{d}); err != nil {
+			line(false, "%s: %v", label, err)
+			continue
+		}
+		account, err, _ := prove(ctx, pub)
+		if err != nil {
+			line(false, "%s: %s", label, publishWords(err))
+			continue
+		}
+		switch d.Network {
+		case config.NetworkMastodon:
+			line(true, "%s: the token belongs to @%s; posts of up to %d characters, links counting %d", label, account, rule.Limit(), mastodonURLChars(pub))
+		default:
+			line(true, "%s: the credentials belong to @%s", label, account)
+		}
 	}
 
 	fetcher := fetch.New(fetch.Options{Version: version, AllowPrivate: cfg.AllowPrivateURLs})
@@ -129,12 +146,27 @@ func capWords(n int) string {
 	return fmt.Sprintf("at most %s a day to each account", plural(n, "post"))
 }
 
-// publishWords is a publisher's failure in plain words: its reason, without
-// the classification ("permanent (HTTP 401): …") meant for the logs.
-func publishWords(err error) string {
-	var pe *news.PublishError
-	if errors.As(err, &pe) && pe.Reason != "" {
-		return pe.Reason
+// destinationLabel names a destination in herald check's lines: "X (v2)"
+// for the network's own account, as herald check always has, else its name
+// and its network.
+func destinationLabel(d config.Destination) string {
+	network := outbox.NetworkName(d.Network)
+	if d.Network == config.NetworkX {
+		network += " (" + d.Account.API + ")"
 	}
-	return err.Error()
+	if d.Name == d.Network {
+		return network
+	}
+	return fmt.Sprintf("%s: %s", d.Name, network)
+}
+
+// mastodonURLChars is what a link counts on the Mastodon server, once its
+// rule is known.
+func mastodonURLChars(pub outbox.Publisher) int {
+	if m, ok := pub.(*mastodon.Publisher); ok {
+		if l, err := m.Limits(context.Background()); err == nil {
+			return l.URLCharacters
+		}
+	}
+	return mastodon.DefaultURLCharacters
 }

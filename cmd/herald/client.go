@@ -248,6 +248,7 @@ func (c *client) post(ctx context.Context, args []string, stderr io.Writer) erro
 	fs.SetOutput(stderr)
 	text := fs.String("text", "", "the post's text (instead of herald's own, or alone for a post without a URL)")
 	at := fs.String("at", "", "when to post, RFC 3339 (2026-11-25T18:30:00Z); default now")
+	to := fs.String("to", "", "the destinations, comma-separated (default: every destination that takes the article)")
 	// Flags may come before or after the URL.
 	var target string
 	rest := args
@@ -266,12 +267,32 @@ func (c *client) post(ctx context.Context, args []string, stderr io.Writer) erro
 	if target == "" && *text == "" {
 		return usageError("usage: herald post URL [--text TEXT] [--at TIME], or herald post --text TEXT")
 	}
-	var out struct{ Post clientPost }
-	if err := c.do(ctx, http.MethodPost, "/api/v1/posts", map[string]string{"url": target, "text": *text, "at": *at}, &out); err != nil {
+	body := map[string]any{"url": target, "text": *text, "at": *at}
+	if *to != "" {
+		var dests []string
+		for _, d := range strings.Split(*to, ",") {
+			if d = strings.TrimSpace(d); d != "" {
+				dests = append(dests, d)
+			}
+		}
+		body["destinations"] = dests
+	}
+	var out struct {
+		Post  clientPost
+		Posts []clientPost
+	}
+	if err := c.do(ctx, http.MethodPost, "/api/v1/posts", body, &out); err != nil {
 		return err
 	}
-	p := out.Post
-	fmt.Fprintf(c.stdout, "Queued post %d for %s at %s:\n\n%s\n", p.ID, p.Destination, p.NotBefore, p.Text)
+	if len(out.Posts) == 0 {
+		out.Posts = []clientPost{out.Post}
+	}
+	for i, p := range out.Posts {
+		if i > 0 {
+			fmt.Fprintln(c.stdout)
+		}
+		fmt.Fprintf(c.stdout, "Queued post %d for %s at %s:\n\n%s\n", p.ID, p.Destination, p.NotBefore, p.Text)
+	}
 	return nil
 }
 

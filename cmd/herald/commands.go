@@ -51,9 +51,11 @@ var commands []*command
 func init() {
 	commands = []*command{
 		{name: "run", summary: "watch the feeds and post (configured with HERALD_* variables)", group: groupRun,
-			run: runRun, help: `Watch the feeds and post each new article to every destination: X when its four
-credentials are set, else the local timeline on the dashboard. The dashboard, the
-API, /healthz, /readyz and /metrics are served on HERALD_LISTEN (default :8080).
+			run: runRun, help: `Watch the feeds and post each new article to every destination that takes it:
+X, Bluesky and Mastodon when their credentials are set (one destination each),
+the accounts of HERALD_DESTINATIONS_FILE when it is set, else the local timeline
+on the dashboard. The dashboard, the API, /healthz, /readyz and /metrics are
+served on HERALD_LISTEN (default :8080).
 
 At start herald asks each destination whose credentials these are (as herald check
 does): a destination paused because the platform refused its credentials is
@@ -61,7 +63,8 @@ resumed when they work now, and every destination still paused is named in the
 log with the command that resumes it.
 
 SIGTERM or Ctrl-C stops polling, lets a post in flight finish (at most
-HERALD_SHUTDOWN_TIMEOUT) and exits; SIGHUP rereads HERALD_FEEDS_FILE.
+HERALD_SHUTDOWN_TIMEOUT) and exits; SIGHUP rereads HERALD_FEEDS_FILE and
+HERALD_DESTINATIONS_FILE.
 Configuration is environment variables only: herald config lists them.
 
 Exit codes:
@@ -72,15 +75,18 @@ Exit codes:
 		{name: "demo", summary: "run a demo newsroom with the dashboard, no setup needed", group: groupRun,
 			run: runDemoCommand, help: `Run the whole pipeline with nothing to set up: herald serves a demo newsroom
 ("The Valley Courier") from inside itself, a new story appears every 8 seconds,
-herald picks each one up, writes its post and publishes it to the local
-timeline. Nothing is sent to X and nothing is kept: the database is a temporary
-file, removed on exit.
+herald picks each one up, writes its post for each network and publishes it to
+X, Bluesky and Mastodon: the fakes of herald's tests, running on 127.0.0.1 inside
+the demo, whose timelines the dashboard shows at /demo/networks/. Nothing is
+sent to the real networks and nothing is kept: the database is a temporary file,
+removed on exit.
 
 The dashboard listens on 127.0.0.1:8080, reachable from this machine only,
 because in the demo anyone who reaches it can act. HERALD_LISTEN chooses
 another address (HERALD_LISTEN=127.0.0.1:8081, or :8080 for every interface).
-The demo sets its own database, feed, polling, spacing, first-run rule and
-daily cap, and posts to the local timeline only; the other HERALD_* variables
+The demo sets its own database, feed, polling, spacing, first-run rule, daily
+cap and destinations (the network credentials you may have set and
+HERALD_DESTINATIONS_FILE do not apply); the other HERALD_* variables
 apply as in herald run (HERALD_EDITOR_TOKENS makes editors sign in; an
 editor's URL on a private address is refused unless HERALD_ALLOW_PRIVATE_URLS).
 
@@ -104,11 +110,14 @@ Exit codes:
   0  the configuration is valid
   2  it is not: the last line names the variable
 `},
-		{name: "check", summary: "prove the configuration: settings, database, X's credentials, every feed", group: groupPrepare,
-			run: runCheckCommand, help: `Prove a configuration before a deploy: validate the settings, open and migrate
-the database, ask X whose credentials these are (GET /2/users/me, or
-verify_credentials with HERALD_X_API=v1.1) and fetch every feed. One line per
-check, starting "ok" or "FAIL". Usable as a Kubernetes init container.
+		{name: "check", summary: "prove the configuration: settings, database, every destination's credentials, every feed", group: groupPrepare,
+			run: runCheckCommand, help: `Prove a configuration before a deploy: validate the settings and the
+destinations file, open and migrate the database, ask every destination's
+network whose credentials these are (X: GET /2/users/me, or verify_credentials
+with HERALD_X_API=v1.1; Bluesky: the session, which herald run then resumes
+rather than log in again; Mastodon: verify_credentials and its length rule) and
+fetch every feed. One line per check, starting "ok" or "FAIL". Usable as a
+Kubernetes init container.
 
 Exit codes:
   0  every check passed
@@ -116,15 +125,17 @@ Exit codes:
   2  the configuration is not valid (one FAIL line names the variable)
 `},
 		{name: "preview", args: "URL", summary: "print the post herald would write for an article, with its length", group: groupPrepare,
-			run: runPreviewCommand, help: `Print the X post herald would write for the article at URL, with its length as
-X counts it (links count 23). Nothing is posted or stored.
+			run: runPreviewCommand, help: `Print the post herald would write for the article at URL for each destination,
+with its length as the destination's network counts it (X: links count 23),
+and whether the destination takes the article. Nothing is posted or stored.
 
 When the database (HERALD_DATABASE) has already recorded the article from a
 feed, the post is written from what was recorded, the feed's own title and
 summary, because that is what herald posts for it. Otherwise herald reads the
 page, as it does for an editor's URL: the page must not be on a private
-address unless HERALD_ALLOW_PRIVATE_URLS=true. HERALD_X_TEMPLATE and
-HERALD_HASHTAGS apply.
+address unless HERALD_ALLOW_PRIVATE_URLS=true. HERALD_X_TEMPLATE,
+HERALD_HASHTAGS and the destinations file's templates, hashtags and UTM
+parameters apply.
 
 Exit codes:
   0  the post is printed
@@ -139,13 +150,18 @@ and platform it was built with.
 Exit codes:
   0  always
 `},
-		{name: "post", args: "URL", summary: "queue a post for an article (--text TEXT, --at TIME), or: post --text TEXT", group: groupClient,
-			valueFlags: []string{"text", "at"}, run: clientCommand("post"), help: `Queue a post on a running herald: for the article at URL (herald reads it and
-writes the post), or with your own text. It goes to every destination.
+		{name: "post", args: "URL", summary: "queue a post for an article (--text TEXT, --at TIME, --to DEST,…), or: post --text TEXT", group: groupClient,
+			valueFlags: []string{"text", "at", "to"}, run: clientCommand("post"), help: `Queue a post on a running herald: for the article at URL (herald reads it and
+writes the post for each destination's network), or with your own text. It
+goes to every destination that takes the article by its feeds, categories
+and languages (a text of your own goes to every destination), or to those
+--to names.
 
 Flags (before or after the URL):
   --text TEXT  the post's text, instead of herald's own; alone, a post without an article
   --at TIME    when to post, RFC 3339 (2026-11-25T18:30:00Z); default now
+  --to DESTS   the destinations, comma-separated (x,bluesky); herald config and
+               the dashboard's Status page name them
 
 ` + clientFooter},
 		{name: "queue", summary: "list what is waiting to be posted", group: groupClient, run: clientCommand("queue"),

@@ -15,21 +15,16 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/heraldhq/herald/internal/compose"
 	"github.com/heraldhq/herald/internal/config"
 	"github.com/heraldhq/herald/internal/fetch"
 	"github.com/heraldhq/herald/internal/ingest"
-	"github.com/heraldhq/herald/internal/news"
 	"github.com/heraldhq/herald/internal/outbox"
-	"github.com/heraldhq/herald/internal/publish/local"
-	"github.com/heraldhq/herald/internal/publish/x"
 	"github.com/heraldhq/herald/internal/source"
 	"github.com/heraldhq/herald/internal/source/websub"
 	"github.com/heraldhq/herald/internal/store"
 	"github.com/heraldhq/herald/internal/store/postgres"
 	"github.com/heraldhq/herald/internal/store/sqlite"
 	"github.com/heraldhq/herald/internal/web"
-	"github.com/heraldhq/herald/internal/xtext"
 )
 
 // daemonOptions are what the demo changes about a daemon.
@@ -38,8 +33,6 @@ type daemonOptions struct {
 	mount    func(*web.Server)
 	refresh  time.Duration
 	title    string
-	// local forces the local timeline even when X credentials are set.
-	local bool
 	// openEditing lets anyone act on the dashboard and API without a token.
 	openEditing bool
 	// ready, when set, receives the dashboard's address once it serves.
@@ -73,7 +66,15 @@ func runDaemon(ctx context.Context, cfg *config.Config, log *slog.Logger, o daem
 
 	fetcher := fetch.New(fetch.Options{Version: version, AllowPrivate: cfg.AllowPrivateURLs, Hosts: o.hosts})
 	defer fetcher.CloseIdleConnections()
-	pubs, targets, err := destinations(cfg, log, o.local, loopbackURL(ln.Addr()))
+	dests, err := newDestinationSet(ctx, cfg, destinationDeps{log: log, sessions: st, images: fetcher, dashboard: loopbackURL(ln.Addr())})
+	if err != nil {
+		return err
+	}
+	if len(cfg.Destinations) == 0 {
+		log.Info("no network's credentials are set (HERALD_X_*, HERALD_BLUESKY_*, HERALD_MASTODON_*): posts go to the local timeline")
+	}
+	pubs := dests.pubs
+	targets, rules, err := dests.wiring(cfg.Destinations)
 	if err != nil {
 		return err
 	}
@@ -93,20 +94,15 @@ func runDaemon(ctx context.Context, cfg *config.Config, log *slog.Logger, o daem
 		Exclude:     cfg.Exclude.Regexp,
 	}
 	disp := outbox.New(st, pubs, outbox.Options{
-		MinInterval:    cfg.MinPostInterval,
-		DailyCap:       cfg.DailyCap,
+		Destinations:   rules,
 		MaxAge:         cfg.MaxAge,
 		MaxAttempts:    cfg.MaxAttempts,
 		PublishTimeout: publishTimeout,
 		Lease:          publishTimeout + 5*time.Second,
-		Quiet:          quietHours(cfg),
 		Location:       cfg.Timezone.Location,
-		Costs: map[string]outbox.Cost{
-			"x": {Post: cfg.XPostPrice, LinkPost: cfg.XLinkPostPrice, MonthlyBudget: cfg.XMonthlyBudget, Delete: cfg.XDeletePrice},
-		},
-		Log:     log,
-		Observe: metrics.ObservePublish,
-		Read:    ing.WriteFor,
+		Log:            log,
+		Observe:        metrics.ObservePublish,
+		Articles:       ing,
 	})
 	ing.Queued = disp.Kick
 	att, watch, err := corrections(cfg, st, disp, ing, fetcher, metrics, log)
@@ -141,16 +137,13 @@ func runDaemon(ctx context.Context, cfg *config.Config, log *slog.Logger, o daem
 	if len(feeds) == 0 {
 		log.Warn("no feeds configured (HERALD_FEEDS or HERALD_FEEDS_FILE): nothing will be posted automatically")
 	}
+	warnUnpolled(log, cfg.Destinations, feeds)
 
-	names := make([]string, len(pubs))
-	for i, p := range pubs {
-		names[i] = p.Name()
-	}
+	names := dests.names()
 	metrics.WatchDestinations(disp.Status)
 	wo := web.Options{
 		Store: st, Feeds: poller, Status: disp.Status, Registry: metrics.Registry,
 		Log: log, Refresh: o.refresh, Title: o.title, Tokens: cfg.Editors(),
-		FromURL:     ing.Write,
 		Editor:      disp,
 		OpenEditing: o.openEditing,
 		LinkHref:    o.linkHref,
@@ -183,7 +176,7 @@ func runDaemon(ctx context.Context, cfg *config.Config, log *slog.Logger, o daem
 	if sub != nil {
 		wg.Go(func() { sub.Run(work) })
 	}
-	wg.Go(func() { reloadOnHangup(work, cfg, setFeeds, log) })
+	wg.Go(func() { reloadOnHangup(work, cfg, setFeeds, dests, ing, disp, log) })
 	wg.Go(func() { proveDestinations(work, disp, pubs, log) })
 
 	select {
@@ -239,13 +232,6 @@ func subscriber(cfg *config.Config, st store.Store, fetcher *fetch.Fetcher, poll
 	return sub, nil
 }
 
-func quietHours(cfg *config.Config) *outbox.QuietHours {
-	if !cfg.QuietHours.Set {
-		return nil
-	}
-	return &outbox.QuietHours{From: cfg.QuietHours.From, To: cfg.QuietHours.To, Location: cfg.Timezone.Location}
-}
-
 // processName names this process in feed leases: host, pid and a random
 // part, so that a restarted process never mistakes a dead one's lease for
 // its own.
@@ -273,10 +259,12 @@ func openStore(ctx context.Context, cfg *config.Config) (store.Store, error) {
 	return sqlite.Open(ctx, cfg.Database)
 }
 
-// reloadOnHangup rereads the feed list when herald gets SIGHUP, so that
-// feeds can be added or removed without a restart. A list that does not
-// read keeps the old one.
-func reloadOnHangup(ctx context.Context, cfg *config.Config, setFeeds func(context.Context, []string) error, log *slog.Logger) {
+// reloadOnHangup rereads the feed list and the destinations file when
+// herald gets SIGHUP, so that feeds can be added or removed, and
+// destinations' routing, texts and queue rules changed, without a restart.
+// A list or file that does not read keeps the one in use.
+func reloadOnHangup(ctx context.Context, cfg *config.Config, setFeeds func(context.Context, []string) error, dests *destinationSet,
+	ing *ingest.Ingester, disp *outbox.Dispatcher, log *slog.Logger) {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
@@ -292,9 +280,33 @@ func reloadOnHangup(ctx context.Context, cfg *config.Config, setFeeds func(conte
 		}
 		if err != nil {
 			log.Error("feed list not reloaded; keeping the old one", "err", err)
+		} else {
+			log.Info("feed list reloaded", "feeds", len(feeds))
+		}
+		if cfg.DestinationsFile == "" {
 			continue
 		}
-		log.Info("feed list reloaded", "feeds", len(feeds))
+		list, targets, rules, err := dests.reread()
+		if err != nil {
+			log.Error("destinations file not reloaded; keeping the one in use", "err", err)
+			continue
+		}
+		ing.SetTargets(targets)
+		disp.SetDestinations(rules)
+		disp.Kick()
+		log.Info("destinations file reloaded", "destinations", len(list))
+		if feeds != nil {
+			warnUnpolled(log, list, feeds)
+		}
+	}
+}
+
+// warnUnpolled names the feeds destinations take articles from that herald
+// does not poll.
+func warnUnpolled(log *slog.Logger, dests []config.Destination, feeds []string) {
+	for name, missing := range unpolledFeeds(dests, feeds) {
+		log.Warn("a destination takes articles from feeds herald does not poll (HERALD_FEEDS, HERALD_FEEDS_FILE)",
+			"destination", name, "feeds", strings.Join(missing, ", "))
 	}
 }
 
@@ -322,48 +334,4 @@ func feedList(cfg *config.Config) ([]string, error) {
 		}
 	}
 	return out, nil
-}
-
-// writer returns how herald writes an X post for an article, from
-// HERALD_X_TEMPLATE and HERALD_HASHTAGS; a bad template stops start-up.
-func writer(cfg *config.Config) (func(a *news.Article) (string, error), error) {
-	tags, err := compose.ParseHashtags(cfg.Hashtags)
-	if err != nil {
-		return nil, &config.Error{Var: "HERALD_HASHTAGS", Msg: err.Error()}
-	}
-	// An environment variable cannot easily hold a line break: \n stands for one.
-	tmpl := strings.ReplaceAll(cfg.XTemplate, `\n`, "\n")
-	c, err := compose.New(tmpl, xtext.MaxWeightedLength, tags)
-	if err != nil {
-		return nil, &config.Error{Var: "HERALD_X_TEMPLATE", Msg: err.Error()}
-	}
-	return c.Article, nil
-}
-
-// destinations builds the publishers and how to write for each: X when its
-// credentials are set, the local timeline otherwise, its posts shown on the
-// dashboard at dashboard.
-func destinations(cfg *config.Config, log *slog.Logger, forceLocal bool, dashboard string) ([]outbox.Publisher, []ingest.Target, error) {
-	write, err := writer(cfg)
-	if err != nil {
-		return nil, nil, err
-	}
-	var pub outbox.Publisher
-	if cfg.HasX() && !forceLocal {
-		xp, err := x.New(x.Options{
-			APIURL: cfg.XAPIURL, API: cfg.XAPI,
-			ConsumerKey: cfg.XConsumerKey, ConsumerSecret: cfg.XConsumerSecret,
-			AccessToken: cfg.XAccessToken, AccessSecret: cfg.XAccessSecret,
-		})
-		if err != nil {
-			return nil, nil, err
-		}
-		pub = xp
-	} else {
-		if !forceLocal {
-			log.Info("no X credentials (HERALD_X_CONSUMER_KEY, HERALD_X_CONSUMER_SECRET, HERALD_X_ACCESS_TOKEN, HERALD_X_ACCESS_SECRET): posts go to the local timeline")
-		}
-		pub = local.NewAt("local", dashboard)
-	}
-	return []outbox.Publisher{pub}, []ingest.Target{{Name: pub.Name(), Compose: write}}, nil
 }

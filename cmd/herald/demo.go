@@ -37,7 +37,8 @@ const demoSitePath = "/demo/site"
 
 // runDemo runs the whole pipeline with nothing configured: the demo
 // newsroom is served by herald itself, herald polls its feed, and posts go
-// to the local timeline shown on the dashboard.
+// to X, Bluesky and Mastodon, the fakes of herald's tests running inside
+// the demo, whose timelines the dashboard shows.
 func runDemo(ctx context.Context, cfg *config.Config, environ []string, log *slog.Logger, stdout io.Writer) error {
 	listen := demoListen
 	if isSet(environ, "HERALD_LISTEN") {
@@ -58,6 +59,12 @@ func runDemo(ctx context.Context, cfg *config.Config, environ []string, log *slo
 		return err
 	}
 	defer os.RemoveAll(dir)
+	nets, err := startDemoNetworks()
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer nets.close()
 
 	// The demo's own settings; an operator's environment does not apply.
 	// HERALD_ALLOW_PRIVATE_URLS does, as in herald run: the newsroom is the
@@ -70,6 +77,8 @@ func runDemo(ctx context.Context, cfg *config.Config, environ []string, log *slo
 	cfg.MinPostInterval = 4 * time.Second
 	cfg.FirstRun = config.FirstRun{Mode: "latest", N: 2}
 	cfg.DailyCap = 0
+	cfg.DestinationsFile = ""
+	cfg.Destinations = nets.destinations(cfg)
 
 	// herald reaches the newsroom's name, and its own address (where
 	// browsers see the newsroom), at its listener: both are the demo's own.
@@ -80,11 +89,10 @@ func runDemo(ctx context.Context, cfg *config.Config, environ []string, log *slo
 	}
 
 	fmt.Fprintf(stdout, "herald demo: the dashboard is at %s/ and the demo newsroom at %s%s/\n", dashboard, dashboard, demoSitePath)
-	fmt.Fprintf(stdout, "A new story is published every 8 seconds; herald posts each to the local timeline. Ctrl-C stops.\n")
+	fmt.Fprintf(stdout, "A new story is published every 8 seconds; herald posts each to X, Bluesky and Mastodon, fakes of them running inside herald: %s%s/. Ctrl-C stops.\n", dashboard, demoNetworksPath)
 	fmt.Fprintf(stdout, "Posts link to the newsroom as %s, a name only herald resolves; the dashboard's links lead to %s%s.\n", site, dashboard, demoSitePath)
 	return runDaemon(ctx, cfg, log, daemonOptions{
 		listener:    ln,
-		local:       true,
 		openEditing: len(cfg.Editors()) == 0,
 		refresh:     5 * time.Second,
 		title:       "herald demo — The Valley Courier",
@@ -95,10 +103,14 @@ func runDemo(ctx context.Context, cfg *config.Config, environ []string, log *slo
 			s.Handle(demoSitePath+"/", http.StripPrefix(demoSitePath, room.HandlerAt(func(r *http.Request) string {
 				return "http://" + r.Host + demoSitePath
 			})))
+			s.Handle(demoNetworksPath+"/", nets.handler())
 		},
 		linkHref: func(u string) string {
 			if rest, ok := strings.CutPrefix(u, site); ok && (rest == "" || strings.HasPrefix(rest, "/")) {
 				return demoSitePath + rest
+			}
+			if local, ok := nets.href(u); ok {
+				return local
 			}
 			return u
 		},

@@ -10,7 +10,7 @@ import (
 
 func TestMain(m *testing.M) {
 	if os.Getenv("HERALD_TEST_POSTGRES_URL") == "" {
-		skipnote.Say("cmd/herald: 3 PostgreSQL tests skipped (and 5 in internal/store/postgres): " +
+		skipnote.Say("cmd/herald: 4 PostgreSQL tests skipped (and 5 in internal/store/postgres): " +
 			"set HERALD_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test?sslmode=disable (README: Test)")
 	}
 	code := m.Run()

@@ -11,12 +11,13 @@ import (
 	"github.com/heraldhq/herald/internal/config"
 	"github.com/heraldhq/herald/internal/fetch"
 	"github.com/heraldhq/herald/internal/ingest"
+	"github.com/heraldhq/herald/internal/outbox"
 	"github.com/heraldhq/herald/internal/store"
-	"github.com/heraldhq/herald/internal/xtext"
 )
 
-// preview prints the post herald would write for an article URL, and its
-// weighted length as X counts it. Nothing is posted.
+// preview prints the post herald would write for an article URL for each
+// destination, and its length as the destination's network counts it (X's
+// weighted length). Nothing is posted.
 //
 // It shows what would go out: an article the database has already recorded
 // from a feed is written from the recorded title and summary (the feed's
@@ -25,14 +26,19 @@ import (
 // its page. The database is read only when it exists: preview never creates
 // one.
 func preview(ctx context.Context, cfg *config.Config, rawURL string, stdout, stderr io.Writer) error {
-	write, err := writer(cfg)
+	discard := slog.New(slog.DiscardHandler)
+	dests, err := newDestinationSet(ctx, cfg, destinationDeps{log: discard})
+	if err != nil {
+		return err
+	}
+	targets, rules, err := dests.wiring(cfg.Destinations)
 	if err != nil {
 		return err
 	}
 	in := &ingest.Ingester{
 		Pages:   fetch.New(fetch.Options{Version: version, AllowPrivate: cfg.AllowPrivateURLs}),
-		Targets: []ingest.Target{{Name: "x", Compose: write}},
-		Log:     slog.New(slog.DiscardHandler),
+		Targets: targets,
+		Log:     discard,
 	}
 	st, err := openExistingStore(ctx, cfg)
 	switch {
@@ -42,16 +48,39 @@ func preview(ctx context.Context, cfg *config.Config, rawURL string, stdout, std
 		defer st.Close()
 		in.Store = st
 	}
-	a, text, err := in.Write(ctx, rawURL)
+	a, err := in.FromURL(ctx, rawURL)
 	if err != nil {
 		return previewError(err)
 	}
-	res := xtext.Parse(text)
-	fmt.Fprintf(stdout, "%s\n\n--\nweighted length: %d/%d", text, res.WeightedLength, xtext.MaxWeightedLength)
-	if !res.Valid {
-		fmt.Fprint(stdout, " (X would refuse it)")
+	for i, t := range targets {
+		text, err := t.Compose(a)
+		if err != nil {
+			return fmt.Errorf("herald could not write a post for that page for %s: %w", t.Name, err)
+		}
+		rule := rules[t.Name]
+		if len(targets) > 1 {
+			if i > 0 {
+				fmt.Fprintln(stdout)
+			}
+			fmt.Fprintf(stdout, "== %s (%s)", t.Name, outbox.NetworkName(rule.Network))
+			if !t.Route.Accepts(a) {
+				fmt.Fprint(stdout, ": does not take this article (its feeds, categories or languages)")
+			}
+			fmt.Fprint(stdout, " ==\n")
+		}
+		m := outbox.Measure(rule.Text, text)
+		who := outbox.NetworkName(rule.Text.Network()) // the local timeline counts as X does
+		fmt.Fprintf(stdout, "%s\n\n--\n", text)
+		if rule.Text.Network() == config.NetworkX {
+			fmt.Fprintf(stdout, "weighted length: %d/%d", m.Length, m.Limit)
+		} else {
+			fmt.Fprintf(stdout, "length: %d/%d as %s counts it", m.Length, m.Limit, who)
+		}
+		if !m.Valid {
+			fmt.Fprintf(stdout, " (%s would refuse it)", who)
+		}
+		fmt.Fprintln(stdout)
 	}
-	fmt.Fprintln(stdout)
 	if a.ID != 0 {
 		fmt.Fprintf(stdout, "written from: the article as herald recorded it from its feed (in %s)\n", redactURL(cfg.Database))
 	} else {

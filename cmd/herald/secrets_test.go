@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/heraldhq/herald/internal/publish/bluesky/bskyfake"
+	"github.com/heraldhq/herald/internal/publish/mastodon/mastofake"
 	"github.com/heraldhq/herald/internal/publish/x/xfake"
 )
 
@@ -18,15 +20,20 @@ import (
 // looks for those values in its log, its HTTP answers and its metrics.
 func TestSecretsNeverShow(t *testing.T) {
 	secrets := map[string]string{
-		"HERALD_X_CONSUMER_KEY":    "SPOT-consumer-key-7f3a",
-		"HERALD_X_CONSUMER_SECRET": "SPOT-consumer-secret-91c2",
-		"HERALD_X_ACCESS_TOKEN":    "SPOT-access-token-55d0",
-		"HERALD_X_ACCESS_SECRET":   "SPOT-access-secret-e8b4",
-		"HERALD_EDITOR_TOKENS":     "ana:SPOT-editor-token-0c1d",
+		"HERALD_X_CONSUMER_KEY":       "SPOT-consumer-key-7f3a",
+		"HERALD_X_CONSUMER_SECRET":    "SPOT-consumer-secret-91c2",
+		"HERALD_X_ACCESS_TOKEN":       "SPOT-access-token-55d0",
+		"HERALD_X_ACCESS_SECRET":      "SPOT-access-secret-e8b4",
+		"HERALD_EDITOR_TOKENS":        "ana:SPOT-editor-token-0c1d",
+		"HERALD_BLUESKY_APP_PASSWORD": "SPOT-bsky-app-password-4d2e",
+		"HERALD_MASTODON_TOKEN":       "SPOT-mastodon-token-a7b9",
 	}
 	fx := xfake.New(xfake.Options{ConsumerKey: secrets["HERALD_X_CONSUMER_KEY"], ConsumerSecret: secrets["HERALD_X_CONSUMER_SECRET"],
 		AccessToken: secrets["HERALD_X_ACCESS_TOKEN"], AccessSecret: secrets["HERALD_X_ACCESS_SECRET"], Username: "courier"})
 	xsrv := newHTTPServer(t, fx)
+	bsky := bskyfake.New(bskyfake.Options{Handle: "courier.bsky.social", Password: secrets["HERALD_BLUESKY_APP_PASSWORD"]})
+	masto := mastofake.New(mastofake.Options{Token: secrets["HERALD_MASTODON_TOKEN"], Username: "courier"})
+	bsrv, msrv := newHTTPServer(t, bsky), newHTTPServer(t, masto)
 	room := newNewsroom(t)
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -40,6 +47,7 @@ func TestSecretsNeverShow(t *testing.T) {
 		"HERALD_DATABASE=" + filepath.Join(t.TempDir(), "h.db"),
 		"HERALD_POLL_INTERVAL=1s", "HERALD_LISTEN=" + addr, "HERALD_MIN_POST_INTERVAL=0s",
 		"HERALD_X_API_URL=" + xsrv, "HERALD_LOG_LEVEL=debug",
+		"HERALD_BLUESKY_SERVICE=" + bsrv, "HERALD_BLUESKY_HANDLE=courier.bsky.social", "HERALD_MASTODON_SERVER=" + msrv,
 	}
 	for k, v := range secrets {
 		env = append(env, k+"="+v)
@@ -66,8 +74,14 @@ func TestSecretsNeverShow(t *testing.T) {
 	room.add("one", "Story one", time.Now())
 	waitFor(t, "a post on X", 15*time.Second, func() bool { return len(fx.Posts()) == 1 })
 	fx.Push(xfake.Unavailable(), xfake.RateLimited(time.Now().Add(2*time.Second)), xfake.Unauthorized())
+	bsky.ExpireAccessTokens()
+	bsky.ExpireRefreshTokens() // a new login, with the app password
+	masto.Push(mastofake.Response{Status: http.StatusUnauthorized, Body: `{"error":"The access token is invalid"}`})
 	room.add("two", "Story two", time.Now())
-	waitFor(t, "X to refuse the credentials", 20*time.Second, func() bool { return strings.Contains(h.log.String(), "destination paused") })
+	waitFor(t, "X and Mastodon to refuse the credentials", 20*time.Second, func() bool {
+		return strings.Count(h.log.String(), "destination paused: nothing is posted there") >= 2
+	})
+	waitFor(t, "Bluesky's new login", 20*time.Second, func() bool { return bsky.Logins() >= 2 })
 
 	token := "SPOT-editor-token-0c1d"
 	var answers []string
@@ -82,6 +96,7 @@ func TestSecretsNeverShow(t *testing.T) {
 		{"POST", "/api/v1/preview", token, `{"url":"http://127.0.0.1:1/nothing"}`},
 		{"POST", "/api/v1/posts", token, `{"text":"A note from the newsroom"}`},
 		{"POST", "/api/v1/destinations/x/resume", token, ""},
+		{"POST", "/api/v1/destinations/mastodon/resume", token, ""},
 	} {
 		answers = append(answers, get(r.method, r.path, r.token, r.body))
 	}

@@ -4,18 +4,12 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/heraldhq/herald/internal/news"
 	"github.com/heraldhq/herald/internal/outbox"
-	"github.com/heraldhq/herald/internal/publish/x"
 )
-
-// verifier is a publisher that can prove its credentials without posting
-// (X asks GET /2/users/me).
-type verifier interface {
-	Verify(ctx context.Context) (string, error)
-}
 
 // verifyTimeout bounds the start-up check of one destination's credentials.
 const verifyTimeout = 20 * time.Second
@@ -24,60 +18,62 @@ const verifyTimeout = 20 * time.Second
 const startupActor = "herald at start"
 
 // proveDestinations runs once at start, beside the dispatcher. It asks each
-// destination that can say so whether it accepts its credentials: a pause
-// the platform caused by refusing them is lifted when they work now (the
-// operator fixed the keys and restarted), and a destination that refuses
-// them is paused before any post is tried. Then every pause still in force
-// is named in the log with the command that lifts it, so that a restarted
-// herald never sits silent while nothing goes out.
+// destination that can say so whether it accepts its credentials (X's
+// users/me, Bluesky's session, Mastodon's verify_credentials), all at
+// once: a pause the platform caused by refusing them is lifted when they
+// work now (the operator fixed the keys and restarted), and a destination
+// that refuses them is paused before any post is tried. Then every pause
+// still in force is named in the log with the command that lifts it, so
+// that a restarted herald never sits silent while nothing goes out.
 func proveDestinations(ctx context.Context, disp *outbox.Dispatcher, pubs []outbox.Publisher, log *slog.Logger) {
+	var wg sync.WaitGroup
 	for _, p := range pubs {
-		v, ok := p.(verifier)
-		if !ok {
-			continue
+		wg.Go(func() { proveDestination(ctx, disp, p, log) })
+	}
+	wg.Wait()
+	if ctx.Err() == nil {
+		announcePauses(ctx, disp, log)
+	}
+}
+
+// proveDestination proves one destination's credentials at start.
+func proveDestination(ctx context.Context, disp *outbox.Dispatcher, p outbox.Publisher, log *slog.Logger) {
+	name := p.Name()
+	log = log.With("destination", name)
+	vctx, cancel := context.WithTimeout(ctx, verifyTimeout)
+	user, err, ok := prove(vctx, p)
+	cancel()
+	if !ok || ctx.Err() != nil {
+		return
+	}
+	state, serr := destinationState(ctx, disp, name)
+	if serr != nil {
+		log.Error("destination's state not read at start", "err", serr)
+		return
+	}
+	var pe *news.PublishError
+	switch {
+	case err == nil:
+		log.Info("credentials accepted", "account", "@"+user)
+		if state.Paused && credentialsRefused(disp.Network(name), state.PauseReason) {
+			if err := disp.ResumeDestination(ctx, name, startupActor); err != nil {
+				log.Error("pause not lifted", "err", err)
+				return
+			}
+			log.Info("the credentials work now: the pause is lifted and posting resumes", "was_paused", state.PauseReason)
 		}
-		name := p.Name()
-		log := log.With("destination", name)
-		vctx, cancel := context.WithTimeout(ctx, verifyTimeout)
-		user, err := v.Verify(vctx)
-		cancel()
-		if ctx.Err() != nil {
+	case errors.As(err, &pe) && pe.Kind == news.Permanent:
+		if state.Paused {
+			return // announced after, with the reason it already has
+		}
+		if err := disp.PauseDestination(ctx, name, pe.Reason, startupActor); err != nil {
+			log.Error("destination refused at start, but not paused", "reason", pe.Reason, "err", err)
 			return
 		}
-		state, serr := destinationState(ctx, disp, name)
-		if serr != nil {
-			log.Error("destination's state not read at start", "err", serr)
-			continue
-		}
-		var pe *news.PublishError
-		switch {
-		case err == nil:
-			log.Info("credentials accepted", "account", "@"+user)
-			if state.Paused && x.CredentialsRefused(state.PauseReason) {
-				if err := disp.ResumeDestination(ctx, name, startupActor); err != nil {
-					log.Error("pause not lifted", "err", err)
-					continue
-				}
-				log.Info("the credentials work now: the pause is lifted and posting resumes", "was_paused", state.PauseReason)
-			}
-		case errors.As(err, &pe) && pe.Kind == news.Permanent:
-			if state.Paused {
-				continue // announced below, with the reason it already has
-			}
-			if err := disp.PauseDestination(ctx, name, pe.Reason, startupActor); err != nil {
-				log.Error("destination refused at start, but not paused", "reason", pe.Reason, "err", err)
-				continue
-			}
-			log.Error("the platform refused the credentials at start: destination paused", "reason", pe.Reason)
-		default:
-			reason := err.Error()
-			if pe != nil {
-				reason = pe.Reason
-			}
-			log.Warn("credentials not checked at start; posting goes on", "reason", reason)
-		}
+		log.Error("the platform refused the credentials at start: destination paused", "reason", pe.Reason)
+	default:
+		log.Warn("credentials not checked at start; posting goes on", "reason", publishWords(err))
 	}
-	announcePauses(ctx, disp, log)
 }
 
 // announcePauses logs one warning for every pause in force.
@@ -98,7 +94,7 @@ func announcePauses(ctx context.Context, disp *outbox.Dispatcher, log *slog.Logg
 			continue
 		}
 		args := []any{"destination", s.Name, "reason", s.PauseReason, "resume", "herald resume " + s.Name}
-		if x.CredentialsRefused(s.PauseReason) {
+		if credentialsRefused(s.Network, s.PauseReason) {
 			args = append(args, "or", "fix the credentials and restart: herald resumes it by itself once they work")
 		}
 		log.Warn("destination paused: nothing is posted to it until it is resumed", args...)

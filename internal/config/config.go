@@ -7,11 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/url"
 	"os"
 	"reflect"
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -82,10 +84,30 @@ type Config struct {
 	// CorrectionTemplate is the text/template of a correction post.
 	CorrectionTemplate string  `env:"HERALD_CORRECTION_TEMPLATE" envDefault:"Correction: {{.Title}}\\n\\n{{.URL}}"`
 	XDeletePrice       float64 `env:"HERALD_X_DELETE_PRICE" envDefault:"0.010"`
+	// Bluesky: an app password, never the account's own; the PDS.
+	BlueskyHandle      string `env:"HERALD_BLUESKY_HANDLE"`
+	BlueskyAppPassword string `env:"HERALD_BLUESKY_APP_PASSWORD" secret:"true"`
+	BlueskyService     string `env:"HERALD_BLUESKY_SERVICE" envDefault:"https://bsky.social"`
+	// Mastodon: the server, a token with write:statuses write:media.
+	MastodonServer     string `env:"HERALD_MASTODON_SERVER"`
+	MastodonToken      string `env:"HERALD_MASTODON_TOKEN" secret:"true"`
+	MastodonVisibility string `env:"HERALD_MASTODON_VISIBILITY" envDefault:"public"`
+
+	// DestinationsFile declares several accounts and what each gets
+	// (YAML); without it, each network whose credentials are set is one
+	// destination that gets every article.
+	DestinationsFile string `env:"HERALD_DESTINATIONS_FILE"`
+	// Destinations are where herald posts, from DestinationsFile or the
+	// networks' credentials; none means the local timeline.
+	Destinations []Destination `env:"-"`
 
 	LogFormat       string        `env:"HERALD_LOG_FORMAT" envDefault:"text"`
 	LogLevel        slog.Level    `env:"HERALD_LOG_LEVEL" envDefault:"info"`
 	ShutdownTimeout time.Duration `env:"HERALD_SHUTDOWN_TIMEOUT" envDefault:"10s"`
+
+	// envs are the variables herald started with (secret files read), for
+	// the credentials a destinations file names when it is read again.
+	envs map[string]string
 }
 
 // FirstRun says what to do with the articles a feed already holds the first
@@ -195,8 +217,9 @@ func (c *Config) HasX() bool {
 	return c.XConsumerKey != "" || c.XConsumerSecret != "" || c.XAccessToken != "" || c.XAccessSecret != ""
 }
 
-// Secrets returns the values of every secret setting that is set, so that
-// callers can make sure none of them is ever shown.
+// Secrets returns the values of every secret setting that is set, the
+// credentials of every destination included, so that callers can make sure
+// none of them is ever shown.
 func (c *Config) Secrets() []string {
 	var out []string
 	v := reflect.ValueOf(c).Elem()
@@ -208,16 +231,32 @@ func (c *Config) Secrets() []string {
 			}
 		}
 	}
+	for _, d := range c.Destinations {
+		a := d.Account
+		for _, s := range []string{a.ConsumerKey, a.ConsumerSecret, a.AccessToken, a.AccessSecret, a.AppPassword, a.Token} {
+			if s != "" && !slices.Contains(out, s) {
+				out = append(out, s)
+			}
+		}
+	}
 	return out
 }
 
-// Error is a configuration mistake, tied to the variable that holds it.
+// Error is a configuration mistake, tied to the variable that holds it, or
+// to the file a variable names (File), as in "HERALD_DESTINATIONS_FILE
+// /etc/herald/destinations.yaml: destination "x-ar": daily_cap: …".
 type Error struct {
-	Var string
-	Msg string
+	Var  string
+	File string
+	Msg  string
 }
 
-func (e *Error) Error() string { return e.Var + ": " + e.Msg }
+func (e *Error) Error() string {
+	if e.File != "" {
+		return e.Var + " " + e.File + ": " + e.Msg
+	}
+	return e.Var + ": " + e.Msg
+}
 
 // Load reads the configuration from environ (os.Environ() form) and
 // validates it. Every error is an *Error naming one variable.
@@ -230,6 +269,15 @@ func Load(environ []string) (*Config, error) {
 		}
 	}
 	vars := knownVars()
+	// The variables a destinations file names as credentials are known
+	// too; its other mistakes are found when it is read below.
+	if path := strings.TrimSpace(envs[destinationsVar]); path != "" {
+		prefixes, err := destinationPrefixes(path)
+		if err != nil {
+			return nil, err
+		}
+		maps.Copy(vars, prefixVars(prefixes))
+	}
 	if err := checkUnknown(envs, vars); err != nil {
 		return nil, err
 	}
@@ -240,6 +288,7 @@ func Load(environ []string) (*Config, error) {
 	if err := env.ParseWithOptions(&c, env.Options{Environment: envs}); err != nil {
 		return nil, parseError(err, envs)
 	}
+	c.envs = envs
 	feeds := c.Feeds[:0]
 	for _, f := range c.Feeds {
 		if f = strings.TrimSpace(f); f != "" {
@@ -247,9 +296,15 @@ func Load(environ []string) (*Config, error) {
 		}
 	}
 	c.Feeds = feeds
+	c.DestinationsFile = strings.TrimSpace(c.DestinationsFile)
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
+	dests, err := c.ReadDestinations()
+	if err != nil {
+		return nil, err
+	}
+	c.Destinations = dests
 	return &c, nil
 }
 
@@ -264,6 +319,9 @@ func knownVars() map[string]varInfo {
 	for i := range t.NumField() {
 		f := t.Field(i)
 		name, _, _ := strings.Cut(f.Tag.Get("env"), ",")
+		if name == "" || name == "-" {
+			continue
+		}
 		m[name] = varInfo{field: f, secret: f.Tag.Get("secret") == "true"}
 	}
 	return m
@@ -400,8 +458,13 @@ func (c *Config) Validate() error {
 		check(c.Listen != "", "HERALD_LISTEN", "must not be empty"),
 		checkHTTPURL(c.XAPIURL, "HERALD_X_API_URL"),
 		c.checkPublicURL(),
+		checkHTTPURL(c.BlueskyService, "HERALD_BLUESKY_SERVICE"),
+		check(slices.Contains([]string{"public", "unlisted", "private"}, c.MastodonVisibility), "HERALD_MASTODON_VISIBILITY",
+			"%q is not public, unlisted or private", c.MastodonVisibility),
 		c.checkDatabase(),
 		c.checkX(),
+		c.checkAllOrNone(NetworkBluesky, "Bluesky", c.BlueskyHandle, c.BlueskyAppPassword),
+		c.checkAllOrNone(NetworkMastodon, "Mastodon", c.MastodonServer, c.MastodonToken),
 		c.checkTokens(),
 	} {
 		if err != nil {
@@ -468,6 +531,27 @@ func (c *Config) checkX() error {
 	} {
 		if v.value == "" {
 			return &Error{Var: v.name, Msg: "is not set, but other X credentials are; set all four or none"}
+		}
+	}
+	return nil
+}
+
+// checkAllOrNone requires every credential of a network or none, like
+// checkX; values are in the order of required[network].
+func (c *Config) checkAllOrNone(network, who string, values ...string) error {
+	set := slices.ContainsFunc(values, func(v string) bool { return v != "" })
+	if !set {
+		return nil
+	}
+	if network == NetworkMastodon && c.MastodonServer != "" {
+		if err := checkHTTPURL(c.MastodonServer, "HERALD_MASTODON_SERVER"); err != nil {
+			return err
+		}
+	}
+	for i, v := range values {
+		if v == "" {
+			name := defaultCredentials[network] + required[network][i]
+			return &Error{Var: name, Msg: fmt.Sprintf("is not set, but other %s credentials are; set all of them or none", who)}
 		}
 	}
 	return nil

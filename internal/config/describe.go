@@ -1,6 +1,7 @@
 package config
 
 import (
+	"maps"
 	"net/url"
 	"reflect"
 	"sort"
@@ -51,7 +52,7 @@ func Variables(environ []string) []Variable {
 	for i := range t.NumField() {
 		f := t.Field(i)
 		name, _, _ := strings.Cut(f.Tag.Get("env"), ",")
-		if name == "" {
+		if name == "" || name == "-" {
 			continue
 		}
 		def, ok := f.Tag.Lookup("envDefault")
@@ -60,11 +61,27 @@ func Variables(environ []string) []Variable {
 		}
 		out = append(out, describe(Variable{Name: name, Default: def, Secret: f.Tag.Get("secret") == "true"}, envs))
 	}
+	// The credentials a destinations file names, after the daemon's own.
+	known := knownVars()
+	if path := strings.TrimSpace(envs[destinationsVar]); path != "" {
+		prefixes, _ := destinationPrefixes(path)
+		pv := prefixVars(prefixes)
+		names := make([]string, 0, len(pv))
+		for name := range pv {
+			if _, own := known[name]; !own {
+				names = append(names, name)
+			}
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			out = append(out, describe(Variable{Name: name, Secret: pv[name].secret}, envs))
+		}
+		maps.Copy(known, pv)
+	}
 	for _, v := range clientVariables {
 		out = append(out, describe(v, envs))
 	}
 	var unknown []string
-	known := knownVars()
 	for k := range envs {
 		if !strings.HasPrefix(k, "HERALD_") || clientVars[k] {
 			continue

@@ -67,6 +67,9 @@ type Story struct {
 	URL        string // permalink: BaseURL/{yyyy}/{mm}/{slug}/
 	GUID       string // BaseURL/?p=ID, as in the feed (isPermaLink="false")
 	Image      string // BaseURL/img/{slug}.svg
+	// Photo is the same picture as a JPEG (BaseURL/img/{slug}.jpg): the
+	// og:image, which link cards are made of.
+	Photo string
 }
 
 // Newsroom is the demo site. Create it with New.
@@ -111,7 +114,7 @@ func New(o Options) *Newsroom {
 }
 
 // Handler serves the site: GET /feed (and /feed/), GET /{year}/{month}/{slug}/, GET
-// /img/{slug}.svg, a front page at / (which also resolves WordPress's /?p=ID links).
+// /img/{slug}.svg and .jpg, a front page at / (which also resolves WordPress's /?p=ID links).
 func (n *Newsroom) Handler() http.Handler { return n.handler }
 
 // Stories returns the stories published so far, newest first.
@@ -172,6 +175,7 @@ func (n *Newsroom) story(k int, base string) Story {
 		URL:        base + pub.Format("/2006/01/") + slug + "/",
 		GUID:       base + "/?p=" + strconv.Itoa(id),
 		Image:      base + "/img/" + slug + ".svg",
+		Photo:      base + "/img/" + slug + ".jpg",
 	}
 }
 

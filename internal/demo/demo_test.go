@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"html"
+	"image"
+	_ "image/jpeg"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -271,7 +273,7 @@ func TestArticlePages(t *testing.T) {
 			t.Fatalf("%s: %d %q", it.Link, resp.StatusCode, resp.Header.Get("Content-Type"))
 		}
 		m := metas(page)
-		if m["og:title"] != it.Title || m["og:description"] != st.Lede || m["og:url"] != it.Link || m["og:image"] != st.Image {
+		if m["og:title"] != it.Title || m["og:description"] != st.Lede || m["og:url"] != it.Link || m["og:image"] != st.Photo {
 			t.Errorf("%s: og tags %q", it.Link, m)
 		}
 		if c := linkRE.FindSubmatch(page); c == nil || html.UnescapeString(string(c[1])) != it.Link {
@@ -299,6 +301,14 @@ func TestArticlePages(t *testing.T) {
 		resp, img := get(t, st.Image)
 		if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/svg+xml" || xml.Unmarshal(img, new(struct{})) != nil {
 			t.Errorf("%s: %d %q, well-formed %v", st.Image, resp.StatusCode, resp.Header.Get("Content-Type"), xml.Unmarshal(img, new(struct{})))
+		}
+		if i < 2 { // a JPEG takes a few milliseconds to draw
+			resp, img = get(t, st.Photo)
+			cfg, format, err := image.DecodeConfig(bytes.NewReader(img))
+			if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/jpeg" || err != nil || format != "jpeg" ||
+				cfg.Width != 1200 || cfg.Height != 675 || len(img) > 1_000_000 {
+				t.Errorf("%s: %d %q, %s %dx%d, %d bytes, %v", st.Photo, resp.StatusCode, resp.Header.Get("Content-Type"), format, cfg.Width, cfg.Height, len(img), err)
+			}
 		}
 	}
 }

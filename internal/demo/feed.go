@@ -52,7 +52,7 @@ func byWord(lang string) string {
 func contentHTML(s Story) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `<figure class="wp-block-image size-large"><img decoding="async" width="1200" height="675" src="%s" alt="" class="wp-image-%d"/><figcaption class="wp-element-caption">%s</figcaption></figure>`+"\n",
-		wpText(s.Image), s.ID+1, wpText(s.Caption))
+		wpText(s.Photo), s.ID+1, wpText(s.Caption))
 	fmt.Fprintf(&b, "<p><strong>%s %s</strong></p>\n", byWord(s.Language), wpText(s.Author))
 	fmt.Fprintf(&b, "<p>%s</p>\n", wpText(s.Lede))
 	for _, p := range s.Body {

@@ -63,10 +63,14 @@ func (n *Newsroom) serveHome(w http.ResponseWriter, r *http.Request) {
 }
 
 func (n *Newsroom) serveImage(w http.ResponseWriter, r *http.Request) {
-	slug, ok := strings.CutSuffix(r.PathValue("file"), ".svg")
-	if !ok {
-		n.notFound(w, r)
-		return
+	file := r.PathValue("file")
+	slug, svg := strings.CutSuffix(file, ".svg")
+	if !svg {
+		var jpg bool
+		if slug, jpg = strings.CutSuffix(file, ".jpg"); !jpg {
+			n.notFound(w, r)
+			return
+		}
 	}
 	k, ok := n.indexBySlug(slug, n.count(n.clock()))
 	if !ok {
@@ -74,10 +78,15 @@ func (n *Newsroom) serveImage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h := w.Header()
-	h.Set("Content-Type", "image/svg+xml")
 	h.Set("Cache-Control", "public, max-age=86400")
 	h.Set("X-Content-Type-Options", "nosniff")
-	w.Write(storySVG(n.story(k, "")))
+	if svg {
+		h.Set("Content-Type", "image/svg+xml")
+		w.Write(storySVG(n.story(k, "")))
+		return
+	}
+	h.Set("Content-Type", "image/jpeg")
+	w.Write(storyJPEG(n.story(k, "")))
 }
 
 func (n *Newsroom) notFound(w http.ResponseWriter, r *http.Request) {

@@ -1,8 +1,13 @@
 package demo
 
 import (
+	"bytes"
 	"fmt"
 	"hash/fnv"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"math"
 	"strings"
 )
 
@@ -44,4 +49,60 @@ func storySVG(s Story) []byte {
 	fmt.Fprintf(&b, `<text x="64" y="624" font-family="Georgia, serif" font-size="28" fill="#fff">%s · %s</text>`, esc(siteName), esc(section))
 	b.WriteString(`</svg>`)
 	return []byte(b.String())
+}
+
+// storyJPEG is the story's picture as a JPEG, for link cards: networks that
+// upload an article's image (Bluesky) take JPEG, PNG, GIF or WebP, not SVG.
+// It is the same landscape as storySVG, drawn without the label.
+func storyJPEG(s Story) []byte {
+	const w, h = 1200, 675
+	c, ok := sectionColours[s.Categories[0]]
+	if !ok {
+		c = sectionColours["Local"]
+	}
+	sky, hill, paper := hexColour(c[0]), hexColour(c[1]), hexColour("#fdf6e3")
+	sunColour := hexColour("#fff3c4")
+	hf := fnv.New32a()
+	hf.Write([]byte(s.Slug))
+	v := hf.Sum32()
+	sunX, sunY := 150+int(v%900), 90+int((v>>10)%120)
+	ridge, field := 330+int((v>>17)%90), 450+int((v>>24)%60)
+
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		t := float64(y) / h
+		row := mix(sky, paper, t)
+		for x := range w {
+			px := row
+			dx, dy := x-sunX, y-sunY
+			if dx*dx+dy*dy <= 48*48 {
+				px = sunColour
+			}
+			if float64(y) >= float64(ridge)-40*math.Sin(math.Pi*float64(x)/600) {
+				px = mix(px, hill, 0.55)
+			}
+			if float64(y) >= float64(field)-25*math.Sin(2*math.Pi*float64(x)/800) {
+				px = hill
+			}
+			if y >= 585 && y < 645 && x >= 40 && x < 1160 {
+				px = mix(px, color.RGBA{A: 255}, 0.35)
+			}
+			img.SetRGBA(x, y, px)
+		}
+	}
+	var b bytes.Buffer
+	jpeg.Encode(&b, img, &jpeg.Options{Quality: 80})
+	return b.Bytes()
+}
+
+func hexColour(s string) color.RGBA {
+	var r, g, b uint8
+	fmt.Sscanf(s, "#%02x%02x%02x", &r, &g, &b)
+	return color.RGBA{r, g, b, 255}
+}
+
+// mix is a blended towards b by t (0: a, 1: b).
+func mix(a, b color.RGBA, t float64) color.RGBA {
+	m := func(x, y uint8) uint8 { return uint8(float64(x) + (float64(y)-float64(x))*t) }
+	return color.RGBA{m(a.R, b.R), m(a.G, b.G), m(a.B, b.B), 255}
 }

@@ -32,6 +32,9 @@ type Page struct {
 	Lede        string // the summary to post: see ParsePage
 	Author      string
 	Published   time.Time
+	// Lang is the page's language as a BCP 47 tag ("en-US"), from <html
+	// lang> else og:locale; empty when the page does not say.
+	Lang string
 }
 
 // ParsePage reads an article page fetched from pageURL, which relative links resolve
@@ -70,6 +73,7 @@ func ParsePage(body []byte, pageURL string) (Page, error) {
 			absURL(base, m.get("twitter:image:src")), absURL(base, ld.image), absURL(base, m.imageSrc)),
 		Author:    firstOf(ld.author, textDecoded(m.get("author")), notURL(textDecoded(m.get("article:author")))),
 		Published: firstTime(ld.published, m.get("article:published_time"), m.get("datepublished"), m.get("og:published_time"), m.get("pubdate"), m.get("publishdate"), m.get("date")),
+		Lang:      firstOf(Language(m.lang), Language(m.get("og:locale"))),
 	}
 
 	descs := []string{
@@ -183,6 +187,7 @@ type meta struct {
 	canonical string
 	imageSrc  string
 	base      string
+	lang      string // <html lang>
 	jsonLD    []string
 }
 
@@ -195,6 +200,10 @@ func readMeta(doc *html.Node) *meta {
 			return n.Type == html.DocumentNode
 		}
 		switch n.DataAtom {
+		case atom.Html:
+			if lang, ok := attr(n, "lang"); ok && m.lang == "" {
+				m.lang = lang
+			}
 		case atom.Meta:
 			content, ok := attr(n, "content")
 			if !ok {

@@ -76,6 +76,7 @@ func TestParsePageAfrin(t *testing.T) {
 		Canonical: "https://aranews.net/2026/11/turkish-jets-strike-afrin/",
 		Image:     "https://aranews.net/wp-content/uploads/2016/10/aleppo-rebels.jpg",
 		Lede:      "Turkish warplanes struck positions of the People’s Protection Units (YPG) near Afrin on Friday night, local officials said.",
+		Lang:      "en-US",
 	}
 	if p != want {
 		t.Errorf("ParsePage(page-afrin.html)\n got %+v\nwant %+v", p, want)

@@ -27,10 +27,18 @@ import (
 	"github.com/heraldhq/herald/internal/store"
 )
 
-// Target is a destination and how to write a post for it.
+// Target is a destination, how to write a post for it, and which articles
+// it takes.
 type Target struct {
 	Name    string
 	Compose func(a *news.Article) (string, error)
+	// Route is which articles the destination takes; the zero Route takes
+	// every article.
+	Route Route
+	// Cards is true for a network that shows a link card herald builds
+	// (Bluesky): its posts need the article's picture, which herald reads
+	// from the page when the feed gives none.
+	Cards bool
 }
 
 // Store is what ingest needs of the database.
@@ -52,8 +60,11 @@ type FirstRun struct {
 
 // Ingester handles the entries of fetched feeds.
 type Ingester struct {
-	Store   Store
+	Store Store
+	// Targets are the destinations as at start; SetTargets replaces them
+	// while the Ingester runs.
 	Targets []Target
+	mu      sync.RWMutex
 	// Pages, when set, is used to read an article's page when the feed has
 	// no summary.
 	Pages    PageFetcher
@@ -86,6 +97,20 @@ type Ingester struct {
 	Watch *Watcher
 }
 
+// SetTargets replaces the destinations (after the destinations file was
+// read again).
+func (in *Ingester) SetTargets(targets []Target) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	in.Targets = targets
+}
+
+func (in *Ingester) targets() []Target {
+	in.mu.RLock()
+	defer in.mu.RUnlock()
+	return in.Targets
+}
+
 func (in *Ingester) now() time.Time {
 	if in.Clock != nil {
 		return in.Clock()
@@ -114,6 +139,8 @@ func (in *Ingester) HandleFeed(ctx context.Context, f *store.Feed, p *feed.Parse
 		a, err := in.article(f, it, now)
 		if err == nil {
 			a.FeedTitle = cmp.Or(p.Title, f.Title)
+			a.FeedURL = f.URL
+			a.Lang = extract.Language(p.Lang)
 		}
 		if err != nil {
 			in.log().Debug("feed entry skipped", "feed_url", f.URL, "guid", it.GUID, "err", err)
@@ -186,6 +213,10 @@ func (in *Ingester) HandleFeed(ctx context.Context, f *store.Feed, p *feed.Parse
 		}
 		if post[i] {
 			posts = in.posts(c.a, c.item, own, now)
+			if len(posts) == 0 {
+				in.log().Debug("no destination takes the article", "feed_url", f.URL, "url", c.a.URL,
+					"lang", c.a.Lang, "categories", c.a.Categories)
+			}
 		}
 		keys[c.a.Key] = true
 		batch = append(batch, store.NewArticle{Article: c.a, Posts: posts})
@@ -256,7 +287,9 @@ func (in *Ingester) summarizeAll(ctx context.Context, f *store.Feed, fresh []can
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			in.summarize(pctx, f, c.a, c.item)
+			if !in.summarize(pctx, f, c.a, c.item) {
+				in.cardImage(pctx, f, c.a)
+			}
 		})
 	}
 	wg.Wait()
@@ -300,8 +333,8 @@ func (in *Ingester) article(f *store.Feed, it feed.Item, now time.Time) (*news.A
 // summarize fills the article's summary: the lede of the feed's body, else
 // of its description, else of its Media RSS description, else of the page
 // itself. The page of a link behind a feed service's redirect is read in any
-// case, for the article's own address.
-func (in *Ingester) summarize(ctx context.Context, f *store.Feed, a *news.Article, it feed.Item) {
+// case, for the article's own address. It reports whether it read the page.
+func (in *Ingester) summarize(ctx context.Context, f *store.Feed, a *news.Article, it feed.Item) (pageRead bool) {
 	for _, body := range []string{it.Content, it.Description, it.MediaDescription} {
 		if s := extract.TitledLede(body, a.Title, 0); s != "" {
 			a.Summary = s
@@ -309,10 +342,37 @@ func (in *Ingester) summarize(ctx context.Context, f *store.Feed, a *news.Articl
 		}
 	}
 	if in.Pages == nil || (a.Summary != "" && !behindRedirect(a.URL)) {
-		return
+		return false
 	}
 	if err := in.readPage(ctx, a, f.URL); err != nil {
 		in.log().Warn("article page not read; posting without a summary", "feed_url", f.URL, "url", a.URL, "err", err)
+	}
+	return true
+}
+
+// cardImage finds the picture of an article that a destination which builds
+// its own link card (Bluesky) takes, when the feed gave none: the page's
+// og:image. Without one the card goes without a picture.
+func (in *Ingester) cardImage(ctx context.Context, f *store.Feed, a *news.Article) {
+	if a.ImageURL != "" || in.Pages == nil {
+		return
+	}
+	needed := false
+	for _, t := range in.targets() {
+		needed = needed || (t.Cards && t.Route.Accepts(a))
+	}
+	if !needed {
+		return
+	}
+	resp, err := in.Pages.Fetch(ctx, fetch.Request{URL: a.URL, Trusted: f.URL, Accept: "text/html,application/xhtml+xml"})
+	if err == nil {
+		var page extract.Page
+		if page, err = in.parsePage(ctx, resp.Body, resp.URL); err == nil || errors.Is(err, extract.ErrNoContent) {
+			a.ImageURL, err = page.Image, nil
+		}
+	}
+	if err != nil {
+		in.log().Info("article page not read; the link card goes without a picture", "feed_url", f.URL, "url", a.URL, "err", err)
 	}
 }
 
@@ -368,6 +428,11 @@ func (in *Ingester) readPage(ctx context.Context, a *news.Article, feedURL strin
 	if a.Author == "" {
 		a.Author = page.Author
 	}
+	if page.Lang != "" {
+		// The page says the article's own language; a feed's is the
+		// channel's, for every item alike.
+		a.Lang = page.Lang
+	}
 	if page.Canonical != "" {
 		clean, err1 := news.CleanURL(page.Canonical)
 		key, err2 := news.URLKey(page.Canonical)
@@ -379,9 +444,10 @@ func (in *Ingester) readPage(ctx context.Context, a *news.Article, feedURL strin
 }
 
 // articleFinder is what FromURL uses of a store that has it: the article
-// already recorded under a URL key.
+// already recorded under a URL key, and its feed.
 type articleFinder interface {
 	ArticleByKey(ctx context.Context, key string) (*news.Article, error)
+	Feed(ctx context.Context, id int64) (*store.Feed, error)
 }
 
 // FromURL makes an article from a URL an editor gave. An article the store
@@ -401,6 +467,12 @@ func (in *Ingester) FromURL(ctx context.Context, raw string) (*news.Article, err
 		a, err := f.ArticleByKey(ctx, key)
 		switch {
 		case err == nil && a.Summary != "":
+			if a.FeedID != 0 {
+				// Routing by feed needs the feed's address.
+				if fd, err := f.Feed(ctx, a.FeedID); err == nil {
+					a.FeedURL, a.FeedTitle = fd.URL, fd.Title
+				}
+			}
 			return a, nil
 		case err != nil && !errors.Is(err, news.ErrNotFound):
 			return nil, err
@@ -416,6 +488,16 @@ func (in *Ingester) FromURL(ctx context.Context, raw string) (*news.Article, err
 	}
 	if a.Title == "" && a.Summary == "" {
 		return nil, fmt.Errorf("%s: the page has no title or text to post", clean)
+	}
+	return a, nil
+}
+
+// ReadURL reads the article at an editor's URL (see FromURL). A page that
+// cannot be read is a *news.Error that says why in an editor's words.
+func (in *Ingester) ReadURL(ctx context.Context, raw string) (*news.Article, error) {
+	a, err := in.FromURL(ctx, raw)
+	if err != nil {
+		return nil, unreadable(err)
 	}
 	return a, nil
 }
@@ -457,7 +539,7 @@ func unreadable(err error) error {
 // Compose writes the post for a, for the destination named dest (the first
 // one when dest is empty).
 func (in *Ingester) Compose(a *news.Article, dest string) (string, error) {
-	for _, t := range in.Targets {
+	for _, t := range in.targets() {
 		if dest == "" || t.Name == dest {
 			return t.Compose(a)
 		}
@@ -465,12 +547,25 @@ func (in *Ingester) Compose(a *news.Article, dest string) (string, error) {
 	return "", fmt.Errorf("no destination %q", dest)
 }
 
-// posts makes one post per destination for an article, in the state the
-// outbox's rule gives it after what judge found.
+// Accepts reports whether the destination dest takes a by its route.
+func (in *Ingester) Accepts(a *news.Article, dest string) bool {
+	for _, t := range in.targets() {
+		if t.Name == dest {
+			return t.Route.Accepts(a)
+		}
+	}
+	return false
+}
+
+// posts makes one post for each destination that takes an article, in the
+// state the outbox's rule gives it after what judge found.
 func (in *Ingester) posts(a *news.Article, it feed.Item, own site, now time.Time) []*news.Post {
 	j := in.judge(a, it, own)
 	var out []*news.Post
-	for _, t := range in.Targets {
+	for _, t := range in.targets() {
+		if !t.Route.Accepts(a) {
+			continue
+		}
 		text, err := t.Compose(a)
 		out = append(out, in.Intake.Post(a, t.Name, text, err, j, now))
 	}

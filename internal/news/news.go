@@ -26,9 +26,14 @@ type Article struct {
 	Author     string
 	Categories []string
 	ImageURL   string
+	// Lang is the article's language as a BCP 47 tag ("en", "ar",
+	// "pt-BR"): its page's when herald read the page, else its feed's;
+	// empty when neither says.
+	Lang string
 	// FeedTitle is the title of the feed the article came from, for post
-	// templates; it is not stored.
+	// templates, and FeedURL its address, for routing; neither is stored.
 	FeedTitle string
+	FeedURL   string
 	// Published is the time the feed gives for the item; zero when it gives none.
 	Published time.Time
 	// Seen is when herald first recorded the article.

@@ -568,7 +568,7 @@ func (at *Attention) correct(ctx context.Context, it AttentionItem, actor string
 	for _, dest := range dests {
 		text, err := at.o.Correction(it.Article, dest)
 		if err == nil {
-			err = CheckText(text)
+			err = CheckText(d.rules(dest).rule(), text)
 		}
 		if err != nil {
 			return "", news.Invalid("herald could not write the correction for %s: %v", dest, err).Because(err)

@@ -23,10 +23,6 @@ import (
 // dispatcher's Publisher; its Edit and Delete come with it.
 type toot struct{ *mastodon.Publisher }
 
-func (t toot) Publish(ctx context.Context, text string) (news.Published, error) {
-	return t.Publisher.Publish(ctx, news.Message{Text: text})
-}
-
 var (
 	_ Deleter    = toot{}
 	_ PostEditor = toot{}

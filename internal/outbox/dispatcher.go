@@ -10,26 +10,34 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math/rand/v2"
+	"strings"
+	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
+	"github.com/heraldhq/herald/internal/compose"
 	"github.com/heraldhq/herald/internal/news"
 	"github.com/heraldhq/herald/internal/store"
 )
 
 // Publisher sends one post to one platform and classifies the answer:
-// nil, news.ErrDuplicate, or a *news.PublishError.
+// nil, news.ErrDuplicate, or a *news.PublishError. Name is the
+// destination's name, unique among the dispatcher's publishers.
 type Publisher interface {
 	Name() string
-	Publish(ctx context.Context, text string) (news.Published, error)
+	Publish(ctx context.Context, m news.Message) (news.Published, error)
 }
 
-// Options are the dispatcher's limits.
+// Options are the dispatcher's settings.
 type Options struct {
-	// MinInterval is the least time between two posts to one destination.
-	MinInterval time.Duration
-	// DailyCap is the most posts to one destination in any 24 hours; 0 is no cap.
-	DailyCap int
+	// Destinations are each destination's own rules, by name: its network,
+	// how editors' texts are measured, and what holds its posts back. A
+	// destination not listed has no spacing, cap, quiet hours or budget,
+	// and its texts are measured as X measures them.
+	Destinations map[string]Destination
 	// MaxAge skips an automatic post whose article is older than this.
 	MaxAge time.Duration
 	// MaxAttempts is how many transient failures a post survives.
@@ -45,16 +53,39 @@ type Options struct {
 	Jitter func() float64
 	// Observe, when set, is told the outcome of every publish.
 	Observe func(dest string, status news.Status, d time.Duration)
+	// Location is where calendar months begin, for budgets (default UTC).
+	Location *time.Location
+	// Articles reads the article at an address an editor gives and writes
+	// its post for each destination (Create, Write).
+	Articles Articles
+}
+
+// Destination is one destination's own rules.
+type Destination struct {
+	// Network is the network it posts to: "x", "bluesky", "mastodon" or
+	// "local".
+	Network string
+	// Text is the network's rule editors' texts are held to; the zero Rule
+	// is X's.
+	Text compose.Rule
+	// MinInterval is the least time between two of its posts.
+	MinInterval time.Duration
+	// DailyCap is the most posts in any 24 hours; 0 is no cap.
+	DailyCap int
 	// Quiet, when set, holds automatic posts during a daily window;
 	// editors' posts still go.
 	Quiet *QuietHours
-	// Costs are the per-post prices and monthly budget of destinations
-	// that charge for posting.
-	Costs map[string]Cost
-	// Location is where calendar months begin, for budgets (default UTC).
-	Location *time.Location
-	// Read reads the article at an address an editor gives (Create).
-	Read Reader
+	// Cost, when set, is what the network charges per post, and what may
+	// be spent in a month (X).
+	Cost *Cost
+}
+
+// rule is the rule the destination's texts are held to.
+func (dst Destination) rule() compose.Rule {
+	if dst.Text.Network() == "" {
+		return compose.X()
+	}
+	return dst.Text
 }
 
 // Cost is what a platform charges per post, and what may be spent.
@@ -114,7 +145,11 @@ type Dispatcher struct {
 	store store.Store
 	pubs  []Publisher
 	o     Options
-	kick  chan struct{}
+	// kicks wake each destination's loop in Run, by name.
+	kicks map[string]chan struct{}
+
+	mu    sync.RWMutex
+	dests map[string]Destination
 }
 
 // New returns a dispatcher over the store for the given publishers.
@@ -137,22 +172,56 @@ func New(s store.Store, pubs []Publisher, o Options) *Dispatcher {
 	if o.Jitter == nil {
 		o.Jitter = rand.Float64
 	}
-	return &Dispatcher{store: s, pubs: pubs, o: o, kick: make(chan struct{}, 1)}
+	d := &Dispatcher{store: s, pubs: pubs, o: o, kicks: make(map[string]chan struct{}, len(pubs))}
+	for _, p := range pubs {
+		d.kicks[p.Name()] = make(chan struct{}, 1)
+	}
+	d.SetDestinations(o.Destinations)
+	return d
+}
+
+// SetDestinations replaces the destinations' rules (after the destinations
+// file was read again); a post being sent keeps the rules it was claimed by.
+func (d *Dispatcher) SetDestinations(rules map[string]Destination) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.dests = maps.Clone(rules)
+}
+
+// rules returns a destination's rules.
+func (d *Dispatcher) rules(name string) Destination {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	return d.dests[name]
 }
 
 // Kick makes Run look for due posts now, after new ones were queued.
 func (d *Dispatcher) Kick() {
-	select {
-	case d.kick <- struct{}{}:
-	default:
+	for _, k := range d.kicks {
+		select {
+		case k <- struct{}{}:
+		default:
+		}
 	}
 }
 
-// Run dispatches until ctx is done. A publish call under way when ctx ends
-// is allowed to finish, within PublishTimeout, so its outcome is recorded.
+// Run dispatches until ctx is done, each destination in a loop of its own,
+// so that one whose network is slow to answer (a publish call may take
+// PublishTimeout) never holds up another. A publish call under way when ctx
+// ends is allowed to finish, within PublishTimeout, so its outcome is
+// recorded.
 func (d *Dispatcher) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	for _, p := range d.pubs {
+		wg.Go(func() { d.run(ctx, p) })
+	}
+	wg.Wait()
+}
+
+func (d *Dispatcher) run(ctx context.Context, p Publisher) {
+	kick := d.kicks[p.Name()]
 	for {
-		next := d.Step(ctx)
+		next := d.stepOne(ctx, p)
 		if ctx.Err() != nil {
 			return
 		}
@@ -167,27 +236,26 @@ func (d *Dispatcher) Run(ctx context.Context) {
 		case <-ctx.Done():
 			t.Stop()
 			return
-		case <-d.kick:
+		case <-kick:
 		case <-t.C:
 		}
 		t.Stop()
 	}
 }
 
-// Step sends what is due now to every destination and returns when work may
-// next be due. Tests drive it with a fake clock.
+// Step sends what is due now to every destination, the destinations side
+// by side, and returns when work may next be due. Tests drive it with a
+// fake clock.
 func (d *Dispatcher) Step(ctx context.Context) time.Time {
 	now := d.o.Clock()
+	nexts := make([]time.Time, len(d.pubs))
+	var wg sync.WaitGroup
+	for i, p := range d.pubs {
+		wg.Go(func() { nexts[i] = d.stepOne(ctx, p) })
+	}
+	wg.Wait()
 	var next time.Time
-	for _, p := range d.pubs {
-		if ctx.Err() != nil {
-			break
-		}
-		n, err := d.stepDestination(ctx, p)
-		if err != nil {
-			d.o.Log.Error("dispatch failed", "destination", p.Name(), "err", err)
-			n = now.Add(5 * time.Second)
-		}
+	for _, n := range nexts {
 		if !n.IsZero() && (next.IsZero() || n.Before(next)) {
 			next = n
 		}
@@ -196,6 +264,24 @@ func (d *Dispatcher) Step(ctx context.Context) time.Time {
 		next = now.Add(time.Minute)
 	}
 	return next
+}
+
+// stepOne sends what is due now to one destination and returns when it
+// should be looked at again.
+func (d *Dispatcher) stepOne(ctx context.Context, p Publisher) time.Time {
+	now := d.o.Clock()
+	if ctx.Err() != nil {
+		return now.Add(time.Minute)
+	}
+	n, err := d.stepDestination(ctx, p)
+	if err != nil {
+		d.o.Log.Error("dispatch failed", "destination", p.Name(), "err", err)
+		return now.Add(5 * time.Second)
+	}
+	if n.IsZero() {
+		return now.Add(time.Minute)
+	}
+	return n
 }
 
 // stepDestination sends due posts to one destination while its limits allow,
@@ -220,8 +306,9 @@ func (d *Dispatcher) stepDestination(ctx context.Context, pub Publisher) (time.T
 		// The spacing, the daily cap and the budget are checked by the store
 		// in the claim's transaction, so that replicas sharing a database
 		// keep them together.
-		limits := Limits{MinPriority: lim.minPriority, MinInterval: d.o.MinInterval, DailyCap: d.o.DailyCap, Lease: d.o.Lease}
-		if cost, ok := d.o.Costs[name]; ok && cost.MonthlyBudget > 0 {
+		rules := d.rules(name)
+		limits := Limits{MinPriority: lim.minPriority, MinInterval: rules.MinInterval, DailyCap: rules.DailyCap, Lease: d.o.Lease}
+		if cost := rules.Cost; cost != nil && cost.MonthlyBudget > 0 {
 			limits.Budget = &Budget{Limit: cost.MonthlyBudget, Post: cost.Post, LinkPost: cost.LinkPost, Delete: cost.Delete,
 				From: monthStart(now, d.location()), Until: nextMonth(now, d.location())}
 		}
@@ -280,7 +367,7 @@ func (d *Dispatcher) limits(ctx context.Context, name string, now time.Time) (li
 		// Editors paused automatic posting: their own posts still go.
 		lim.minPriority = news.PriorityEditor
 	}
-	if quiet, until := d.o.Quiet.Active(now); quiet {
+	if quiet, until := d.rules(name).Quiet.Active(now); quiet {
 		lim.minPriority, lim.quietUntil = news.PriorityEditor, until
 	}
 	return lim, nil
@@ -366,9 +453,10 @@ func (d *Dispatcher) send(ctx context.Context, pub Publisher, p *news.Post) erro
 
 	// The call gets its own deadline and is not cut short by shutdown: the
 	// outcome of a post that reached the platform must be recorded.
+	msg := d.message(ctx, p, log)
 	callCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.o.PublishTimeout)
 	start := time.Now()
-	res, perr := pub.Publish(callCtx, p.Text)
+	res, perr := pub.Publish(callCtx, msg)
 	cancel()
 	took := time.Since(start)
 	now = d.o.Clock()
@@ -444,6 +532,60 @@ func (d *Dispatcher) send(ctx context.Context, pub Publisher, p *news.Post) erro
 	return err
 }
 
+// message is the post as its publisher sends it: its text, and from its
+// article (when it has one) its language and what a link card shows. An
+// article that cannot be read leaves the card out rather than the post.
+func (d *Dispatcher) message(ctx context.Context, p *news.Post, log *slog.Logger) news.Message {
+	m := news.Message{PostID: p.ID, Text: p.Text}
+	if p.ArticleID == 0 {
+		return m
+	}
+	a, err := d.store.Article(ctx, p.ArticleID)
+	if err != nil {
+		log.Warn("the post's article was not read; it goes without a link card or language", "article_id", p.ArticleID, "err", err)
+		return m
+	}
+	m.Lang, m.Title, m.Description, m.ImageURL = a.Lang, a.Title, a.Summary, a.ImageURL
+	m.Link = LinkIn(p.Text, a.Key)
+	return m
+}
+
+// LinkIn returns the link in text to the article whose URL key is key,
+// exactly as the text has it (with the tracking parameters a destination
+// adds, which the key leaves out), or "" when the text has none: an editor
+// may have taken it out.
+func LinkIn(text, key string) string {
+	for rest := text; ; {
+		i := strings.Index(rest, "http")
+		if i < 0 {
+			return ""
+		}
+		rest = rest[i:]
+		if !strings.HasPrefix(rest, "http://") && !strings.HasPrefix(rest, "https://") {
+			rest = rest[4:]
+			continue
+		}
+		end := strings.IndexFunc(rest, unicode.IsSpace)
+		if end < 0 {
+			end = len(rest)
+		}
+		link := rest[:end]
+		// Punctuation after a link belongs to the sentence: try shorter
+		// and shorter until the key matches.
+		for link != "" {
+			if k, err := news.URLKey(link); err == nil && k == key {
+				return link
+			}
+			r, size := utf8.DecodeLastRuneInString(link)
+			if !unicode.IsPunct(r) && !unicode.IsSymbol(r) {
+				break
+			}
+			link = link[:len(link)-size]
+		}
+		rest = rest[end:]
+	}
+}
+
 // Backoff is the wait before retry number attempt (1 = first retry): 2s
 // doubling up to 10 minutes, with up to 50% jitter so that many failing posts
 // do not return together.
@@ -462,7 +604,7 @@ const MaxRateLimitWait = 24 * time.Hour
 
 // MaxProbeInterval is the longest a destination that is down waits between
 // two probes.
-const MaxProbeInterval = 5 * time.Minute
+const MaxProbeInterval = 2 * time.Minute
 
 // ProbeBackoff is the wait before the next probe of a destination that
 // failed probes times in a row: 5 seconds doubling up to MaxProbeInterval,

@@ -32,6 +32,7 @@ type script struct {
 	// fail, when set, answers for a text before answers do.
 	fail  func(text string) error
 	sent  []string
+	msgs  []news.Message
 	calls int
 	times []time.Time
 	clock *clock
@@ -39,8 +40,10 @@ type script struct {
 
 func (s *script) Name() string { return s.name }
 
-func (s *script) Publish(ctx context.Context, text string) (news.Published, error) {
+func (s *script) Publish(ctx context.Context, m news.Message) (news.Published, error) {
+	text := m.Text
 	s.mu.Lock()
+	s.msgs = append(s.msgs, m)
 	defer s.mu.Unlock()
 	s.calls++
 	s.times = append(s.times, s.clock.Now())
@@ -61,6 +64,14 @@ func (s *script) Publish(ctx context.Context, text string) (news.Published, erro
 }
 
 var t0 = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+
+// xRules gives the destination x the rules r.
+func xRules(r Destination) map[string]Destination {
+	if r.Network == "" {
+		r.Network = "x"
+	}
+	return map[string]Destination{"x": r}
+}
 
 func setup(t *testing.T, o Options, pubs ...*script) (*Dispatcher, store.Store, *clock) {
 	t.Helper()
@@ -101,7 +112,7 @@ func status(t *testing.T, st store.Store, id int64) *news.Post {
 
 func TestSpacing(t *testing.T) {
 	x := &script{name: "x"}
-	d, st, c := setup(t, Options{MinInterval: 2 * time.Minute, MaxAge: 24 * time.Hour}, x)
+	d, st, c := setup(t, Options{Destinations: xRules(Destination{MinInterval: 2 * time.Minute}), MaxAge: 24 * time.Hour}, x)
 	for i := range 3 {
 		queue(t, st, "x", fmt.Sprint("story ", i), t0.Add(time.Duration(i)*time.Second))
 	}
@@ -134,7 +145,7 @@ func TestSpacing(t *testing.T) {
 
 func TestDailyCap(t *testing.T) {
 	x := &script{name: "x"}
-	d, st, c := setup(t, Options{DailyCap: 2, MaxAge: 48 * time.Hour}, x)
+	d, st, c := setup(t, Options{Destinations: xRules(Destination{DailyCap: 2}), MaxAge: 48 * time.Hour}, x)
 	for i := range 3 {
 		queue(t, st, "x", fmt.Sprint("story ", i), t0)
 	}
@@ -202,7 +213,7 @@ func TestOutageSpendsNoTries(t *testing.T) {
 		}
 		return nil
 	}}
-	d, st, c := setup(t, Options{MaxAttempts: 3, MaxAge: 24 * time.Hour, MinInterval: 10 * time.Second}, x)
+	d, st, c := setup(t, Options{MaxAttempts: 3, MaxAge: 24 * time.Hour, Destinations: xRules(Destination{MinInterval: 10 * time.Second})}, x)
 	ctx := context.Background()
 	var posts []*news.Post
 	for i := range 5 {
@@ -212,7 +223,7 @@ func TestOutageSpendsNoTries(t *testing.T) {
 		d.Step(ctx)
 		c.Advance(time.Second)
 	}
-	if x.calls > 35 { // a probe every 2.5 to 5 minutes, after the first few
+	if x.calls > 70 { // a probe every one to two minutes, after the first few
 		t.Errorf("%d calls in an hour's outage: hammered, not probed", x.calls)
 	}
 	calls := x.calls
@@ -443,7 +454,7 @@ func TestLeaseExpiredPostIsSentAgain(t *testing.T) {
 
 func TestDailyCapWakesWhenTheWindowRolls(t *testing.T) {
 	x := &script{name: "x"}
-	d, st, c := setup(t, Options{DailyCap: 2, MaxAge: 72 * time.Hour}, x)
+	d, st, c := setup(t, Options{Destinations: xRules(Destination{DailyCap: 2}), MaxAge: 72 * time.Hour}, x)
 	queue(t, st, "x", "a", t0)
 	d.Step(context.Background())
 	c.Advance(time.Hour)
@@ -462,7 +473,7 @@ func TestBudget(t *testing.T) {
 	x := &script{name: "x"}
 	// $0.50 a month: two posts with links ($0.20 each), then one without
 	// ($0.015) still fits, another with a link does not.
-	d, st, c := setup(t, Options{MaxAge: 90 * 24 * time.Hour, Costs: map[string]Cost{"x": {Post: 0.015, LinkPost: 0.20, MonthlyBudget: 0.50}}}, x)
+	d, st, c := setup(t, Options{MaxAge: 90 * 24 * time.Hour, Destinations: xRules(Destination{Cost: &Cost{Post: 0.015, LinkPost: 0.20, MonthlyBudget: 0.50}})}, x)
 	add := func(text string, link bool) *news.Post {
 		p := &news.Post{Destination: "x", Text: text, Status: news.StatusQueued, SortAt: c.Now(), NotBefore: c.Now(), CreatedAt: c.Now(), HasLink: link}
 		if err := st.AddPost(context.Background(), p); err != nil {
@@ -507,7 +518,7 @@ func TestQuietHours(t *testing.T) {
 	}
 	// t0 is 09:00 UTC = 10:00 in Berlin: quiet from 09:30 to 12:00 there.
 	q := &QuietHours{From: 9*time.Hour + 30*time.Minute, To: 12 * time.Hour, Location: berlin}
-	d, st, c := setup(t, Options{Quiet: q, MaxAge: 24 * time.Hour}, x)
+	d, st, c := setup(t, Options{Destinations: xRules(Destination{Quiet: q}), MaxAge: 24 * time.Hour}, x)
 	queue(t, st, "x", "automatic", t0)
 	editor := queue(t, st, "x", "editor's", t0)
 	if _, err := st.Transition(context.Background(), editor.ID, []news.Status{news.StatusQueued}, news.StatusQueued, "", "", t0,
@@ -570,7 +581,7 @@ func TestPriorityAndOrder(t *testing.T) {
 
 func TestStaleWhileCapped(t *testing.T) {
 	x := &script{name: "x"}
-	d, st, c := setup(t, Options{DailyCap: 1, MaxAge: 6 * time.Hour}, x)
+	d, st, c := setup(t, Options{Destinations: xRules(Destination{DailyCap: 1}), MaxAge: 6 * time.Hour}, x)
 	queue(t, st, "x", "first", t0)
 	waiting := queue(t, st, "x", "second", t0)
 	d.Step(context.Background())

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/heraldhq/herald/internal/compose"
 	"github.com/heraldhq/herald/internal/news"
 	"github.com/heraldhq/herald/internal/store"
 	"github.com/heraldhq/herald/internal/xtext"
@@ -141,7 +142,11 @@ func (d *Dispatcher) Edit(ctx context.Context, id int64, actor string, c Change)
 	}
 	var what []string
 	if c.Text != nil {
-		if err := CheckText(*c.Text); err != nil {
+		cur, err := d.store.Post(ctx, id)
+		if err != nil {
+			return nil, d.refusal(ctx, id, actEdit, err)
+		}
+		if err := CheckText(d.rules(cur.Destination).rule(), *c.Text); err != nil {
 			return nil, err
 		}
 		what = append(what, "text")
@@ -211,21 +216,73 @@ func (d *Dispatcher) Raise(ctx context.Context, id int64, actor string) (*news.P
 	return d.Edit(ctx, id, actor, Change{Priority: &prio})
 }
 
-// CheckText refuses a text its network would refuse: empty, over the limit
-// as X counts it, or with characters X does not accept.
-func CheckText(text string) error {
+// CheckText refuses a text the network of rule would refuse: empty, over
+// the limit as that network counts (X's weighted characters, Bluesky's
+// graphemes and bytes, a Mastodon server's characters), or with
+// characters X does not accept.
+func CheckText(rule compose.Rule, text string) error {
 	if strings.TrimSpace(text) == "" {
 		return news.Invalid("the text is empty")
 	}
-	res := xtext.Parse(text)
-	if res.WeightedLength > xtext.MaxWeightedLength {
-		return news.Invalid("the text is %d characters as X counts them; the limit is %d: shorten it by %d",
-			res.WeightedLength, xtext.MaxWeightedLength, res.WeightedLength-xtext.MaxWeightedLength)
-	}
-	if !res.Valid {
-		return news.Invalid("the text has characters X does not accept")
+	if m := Measure(rule, text); m.Problem != "" {
+		return news.Invalid("%s", m.Problem)
 	}
 	return nil
+}
+
+// Measured is a text as a network counts it.
+type Measured struct {
+	Length, Limit int
+	Valid         bool
+	// Problem says in an editor's words why the network would refuse the
+	// text; empty when it would take it.
+	Problem string
+}
+
+// Measure counts text as the network of rule does and says whether it
+// takes it.
+func Measure(rule compose.Rule, text string) Measured {
+	m := Measured{Length: rule.Length(text), Limit: rule.Limit(), Valid: true}
+	who := NetworkName(rule.Network())
+	if rule.Network() == compose.NetworkX {
+		res := xtext.Parse(text)
+		m.Length = res.WeightedLength
+		if !res.Valid && m.Length <= m.Limit {
+			m.Valid, m.Problem = false, "the text has characters X does not accept"
+		}
+	}
+	switch {
+	case strings.TrimSpace(text) == "":
+		m.Valid, m.Problem = false, "the text is empty"
+	case m.Length > m.Limit:
+		m.Valid = false
+		m.Problem = fmt.Sprintf("the text is %d characters as %s counts them; the limit is %d: shorten it by %d",
+			m.Length, who, m.Limit, m.Length-m.Limit)
+	case rule.MaxBytes() > 0 && len(text) > rule.MaxBytes():
+		m.Valid = false
+		m.Problem = fmt.Sprintf("the text is %d bytes long; %s takes at most %d: shorten it", len(text), who, rule.MaxBytes())
+	}
+	return m
+}
+
+// Measure counts text as the destination dest's network does.
+func (d *Dispatcher) Measure(dest, text string) Measured {
+	return Measure(d.rules(dest).rule(), text)
+}
+
+// NetworkName is a network's name as people write it: X, Bluesky, Mastodon.
+func NetworkName(network string) string {
+	switch network {
+	case compose.NetworkX:
+		return "X"
+	case compose.NetworkBluesky:
+		return "Bluesky"
+	case compose.NetworkMastodon:
+		return "Mastodon"
+	case "local":
+		return "the local timeline"
+	}
+	return network
 }
 
 // HasLink reports whether a text holds a link, which X prices higher.
@@ -237,83 +294,242 @@ func setText(p *news.Post, text string) {
 }
 
 // Draft is an editor's post before it is made: a free text, an article's
-// address, or both (the editor's text for that article).
+// address, or both (the editor's text for that article), for one or more
+// destinations.
 type Draft struct {
-	// URL is an article's address: its page is read and, unless Text is
-	// given, its post written from it.
+	// URL is an article's address: its page is read and, unless a text is
+	// given, its post written from it for each destination's network.
 	URL  string
 	Text string
-	// At is when the post may go out (zero: now).
+	// Texts are texts for single destinations, by name, in place of Text
+	// (the dashboard's compose page, where each destination's text is
+	// edited on its own).
+	Texts map[string]string
+	// At is when the posts may go out (zero: now).
 	At time.Time
-	// Destination is where it goes (empty: the first destination).
-	Destination string
+	// Destinations are where the post goes (none: every destination);
+	// Destination, when set, is one more.
+	Destinations []string
+	Destination  string
 }
 
-// Reader reads the article at an editor's address and writes its post for
-// a destination. A page that cannot be read is a *news.Error.
-type Reader func(ctx context.Context, url, dest string) (*news.Article, string, error)
+// Articles reads the articles editors give by address and writes their
+// posts (*ingest.Ingester).
+type Articles interface {
+	// ReadURL reads the article at url. A page that cannot be read is a
+	// *news.Error that says why.
+	ReadURL(ctx context.Context, url string) (*news.Article, error)
+	// Compose writes a's post for the destination dest.
+	Compose(a *news.Article, dest string) (string, error)
+	// Accepts reports whether the destination dest takes a by its routing
+	// (its feeds, categories and languages).
+	Accepts(a *news.Article, dest string) bool
+}
 
-// Create makes an editor's post from a draft: checked, queued ahead of
-// automatic posts, and recorded with its article when the article is new.
-// A second post of one article to one destination is a conflict.
-func (d *Dispatcher) Create(ctx context.Context, actor string, dr Draft) (*news.Post, error) {
-	dests := d.Destinations()
-	if dr.Destination == "" && len(dests) > 0 {
-		dr.Destination = dests[0]
+// Written is a draft's text for one destination, as its network counts it.
+type Written struct {
+	Destination string `json:"name"`
+	Network     string `json:"network"`
+	Text        string `json:"text"`
+	Length      int    `json:"length"`
+	Limit       int    `json:"limit"`
+	Valid       bool   `json:"valid"`
+	// Problem says why the network would refuse the text.
+	Problem string `json:"problem,omitempty"`
+	// Takes is true when the destination takes the draft's article by its
+	// routing (or the draft has no article).
+	Takes bool `json:"-"`
+}
+
+// Write writes a draft for each of its destinations without making a post:
+// the article at its URL read once and its post written for each
+// destination's network (unless the draft gives a text), each text
+// measured by its destination's rule. A draft that names no destination
+// goes to every destination that takes its article by its routing, or to
+// every destination when it has no article. It is what a preview shows,
+// and what Create makes posts of.
+func (d *Dispatcher) Write(ctx context.Context, dr Draft) (*news.Article, []Written, error) {
+	dests, named, err := d.draftDestinations(dr)
+	if err != nil {
+		return nil, nil, err
 	}
-	if !slices.Contains(dests, dr.Destination) {
-		return nil, news.Invalid("there is no destination %q (herald posts to %s)", dr.Destination, strings.Join(dests, ", "))
-	}
-	if strings.TrimSpace(dr.URL) == "" && dr.Text == "" {
-		return nil, news.Invalid("give an article's address or a text")
+	own := func(dest string) string {
+		if t, ok := dr.Texts[dest]; ok {
+			return t
+		}
+		return dr.Text
 	}
 	var a *news.Article
 	if dr.URL = strings.TrimSpace(dr.URL); dr.URL != "" {
 		if _, err := news.CleanURL(dr.URL); err != nil {
-			return nil, news.Invalid("%q is not a web address (it must start with http:// or https://)", dr.URL).Because(err)
+			return nil, nil, news.Invalid("%q is not a web address (it must start with http:// or https://)", dr.URL).Because(err)
 		}
-		if d.o.Read == nil {
-			return nil, news.Invalid("herald cannot read articles from their address here")
+		if d.o.Articles == nil {
+			return nil, nil, news.Invalid("herald cannot read articles from their address here")
 		}
-		art, text, err := d.o.Read(ctx, dr.URL, dr.Destination)
-		if err != nil {
-			return nil, err
+		if a, err = d.o.Articles.ReadURL(ctx, dr.URL); err != nil {
+			return nil, nil, err
 		}
-		a = art
-		if dr.Text == "" {
-			dr.Text = text
+		if !named {
+			dests = slices.DeleteFunc(dests, func(n string) bool { return !d.o.Articles.Accepts(a, n) })
+			if len(dests) == 0 {
+				return nil, nil, news.Invalid("no destination takes this article by its feeds, categories or languages (HERALD_DESTINATIONS_FILE): name the destinations to post it to")
+			}
 		}
+	} else if dr.Text == "" && len(dr.Texts) == 0 {
+		return nil, nil, news.Invalid("give an article's address or a text")
 	}
-	if err := CheckText(dr.Text); err != nil {
-		return nil, err
-	}
-	now := d.o.Clock()
-	p := &news.Post{Destination: dr.Destination, Status: news.StatusQueued, Priority: news.PriorityEditor,
-		CreatedBy: actor, CreatedAt: now, SortAt: now, NotBefore: dr.At}
-	if p.NotBefore.IsZero() {
-		p.NotBefore = now
-	}
-	setText(p, dr.Text)
-	if err := d.add(ctx, a, p); err != nil {
-		if errors.Is(err, news.ErrConflict) {
-			return nil, news.Conflict("herald has already posted or queued this article for %s", p.Destination).Because(err)
+	out := make([]Written, 0, len(dests))
+	for _, name := range dests {
+		rules := d.rules(name)
+		text := own(name)
+		if text == "" && a != nil {
+			if text, err = d.o.Articles.Compose(a, name); err != nil {
+				return nil, nil, news.Invalid("herald could not write a post for that page for %s: %v", name, err).Because(err)
+			}
 		}
-		return nil, err
+		m := Measure(rules.rule(), text)
+		out = append(out, Written{Destination: name, Network: rules.Network, Text: text,
+			Length: m.Length, Limit: m.Limit, Valid: m.Valid, Problem: m.Problem,
+			Takes: a == nil || d.o.Articles.Accepts(a, name)})
 	}
-	d.audit(ctx, actor, "create", p.ID, fmt.Sprintf("for %s at %s", p.Destination, p.NotBefore.UTC().Format(time.RFC3339)))
-	d.Kick()
-	return p, nil
+	return a, out, nil
 }
 
-// add records a post, with its article when the article is new.
-func (d *Dispatcher) add(ctx context.Context, a *news.Article, p *news.Post) error {
+// draftDestinations are the destinations a draft names, checked, or every
+// destination when it names none (named false).
+func (d *Dispatcher) draftDestinations(dr Draft) (dests []string, named bool, err error) {
+	all := d.Destinations()
+	for _, n := range append(slices.Clone(dr.Destinations), dr.Destination) {
+		if n = strings.TrimSpace(n); n != "" && !slices.Contains(dests, n) {
+			dests = append(dests, n)
+		}
+	}
+	for _, n := range dests {
+		if !slices.Contains(all, n) {
+			return nil, false, news.Invalid("there is no destination %q (herald posts to %s)", n, strings.Join(all, ", "))
+		}
+	}
+	named = len(dests) > 0
+	if !named {
+		dests = all
+	}
+	for n := range dr.Texts {
+		if !slices.Contains(dests, n) {
+			return nil, false, news.Invalid("there is a text for %q, which the post does not go to", n)
+		}
+	}
+	return dests, named, nil
+}
+
+// Create makes an editor's posts from a draft, one for each of its
+// destinations: each checked by its network's rule (a refusal names the
+// destination), queued ahead of automatic posts, and recorded with its
+// article when the article is new. All are made, or none. A destination
+// that already has a post of the article is a conflict when the draft
+// names it; when the draft names none (every destination), it is left out,
+// and only when every destination has one is that a conflict.
+func (d *Dispatcher) Create(ctx context.Context, actor string, dr Draft) ([]*news.Post, error) {
+	a, written, err := d.Write(ctx, dr)
+	if err != nil {
+		return nil, err
+	}
+	_, named, err := d.draftDestinations(dr)
+	if err != nil {
+		return nil, err
+	}
+	if a != nil {
+		id := a.ID
+		if id == 0 {
+			switch existing, err := d.store.ArticleByKey(ctx, a.Key); {
+			case err == nil:
+				id = existing.ID
+			case !errors.Is(err, news.ErrNotFound):
+				return nil, err
+			}
+		}
+		if id != 0 {
+			if written, err = d.unposted(ctx, id, written, named); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, w := range written {
+		if !w.Valid {
+			if len(d.pubs) == 1 {
+				return nil, news.Invalid("%s", w.Problem)
+			}
+			return nil, news.Invalid("for %s: %s", w.Destination, w.Problem)
+		}
+	}
+	now := d.o.Clock()
+	at := dr.At
+	if at.IsZero() {
+		at = now
+	}
+	posts := make([]*news.Post, 0, len(written))
+	for _, w := range written {
+		p := &news.Post{Destination: w.Destination, Status: news.StatusQueued, Priority: news.PriorityEditor,
+			CreatedBy: actor, CreatedAt: now, SortAt: now, NotBefore: at}
+		setText(p, w.Text)
+		posts = append(posts, p)
+	}
+	if err := d.add(ctx, a, posts); err != nil {
+		if errors.Is(err, news.ErrConflict) {
+			return nil, news.Conflict("herald has already posted or queued this article for %s", destinationNames(posts)).Because(err)
+		}
+		return nil, err
+	}
+	for _, p := range posts {
+		d.audit(ctx, actor, "create", p.ID, fmt.Sprintf("for %s at %s", p.Destination, p.NotBefore.UTC().Format(time.RFC3339)))
+	}
+	d.Kick()
+	return posts, nil
+}
+
+// unposted leaves out of written the destinations that already have a post
+// of a recorded article, or refuses when the draft named one of them.
+func (d *Dispatcher) unposted(ctx context.Context, articleID int64, written []Written, named bool) ([]Written, error) {
+	existing, err := d.store.Posts(ctx, store.PostFilter{ArticleID: articleID, Limit: 1000})
+	if err != nil {
+		return nil, err
+	}
+	has := map[string]bool{}
+	for _, p := range existing {
+		has[p.Destination] = true
+	}
+	var left []Written
+	var taken []string
+	for _, w := range written {
+		if has[w.Destination] {
+			taken = append(taken, w.Destination)
+		} else {
+			left = append(left, w)
+		}
+	}
+	if len(taken) > 0 && (named || len(left) == 0) {
+		return nil, news.Conflict("herald has already posted or queued this article for %s", strings.Join(taken, ", "))
+	}
+	return left, nil
+}
+
+func destinationNames(posts []*news.Post) string {
+	names := make([]string, len(posts))
+	for i, p := range posts {
+		names[i] = p.Destination
+	}
+	return strings.Join(names, ", ")
+}
+
+// add records posts, with their article when the article is new.
+func (d *Dispatcher) add(ctx context.Context, a *news.Article, posts []*news.Post) error {
 	if a == nil {
-		return d.store.AddPost(ctx, p)
+		return d.store.AddPost(ctx, posts...)
 	}
 	existing, err := d.store.ArticleByKey(ctx, a.Key)
 	switch {
 	case errors.Is(err, news.ErrNotFound):
-		added, err := d.store.AddArticle(ctx, a, p)
+		added, err := d.store.AddArticle(ctx, a, posts...)
 		if err == nil && !added {
 			err = news.Conflict("the article was recorded meanwhile: try again")
 		}
@@ -321,8 +537,10 @@ func (d *Dispatcher) add(ctx context.Context, a *news.Article, p *news.Post) err
 	case err != nil:
 		return err
 	}
-	p.ArticleID = existing.ID
-	return d.store.AddPost(ctx, p)
+	for _, p := range posts {
+		p.ArticleID = existing.ID
+	}
+	return d.store.AddPost(ctx, posts...)
 }
 
 // PauseAll stops automatic and manual dispatch to every destination, for
@@ -371,6 +589,10 @@ func (d *Dispatcher) ResumeDestination(ctx context.Context, name, actor string) 
 	}
 	return err
 }
+
+// Network is the network a destination posts to ("" for one it does not
+// know).
+func (d *Dispatcher) Network(name string) string { return d.rules(name).Network }
 
 // Destinations lists the destinations' names.
 func (d *Dispatcher) Destinations() []string {

@@ -79,25 +79,45 @@ func TestEditorActions(t *testing.T) {
 	}
 }
 
+// articles is an Articles whose pages a test sets.
+type articles struct {
+	reads int
+	// accept, when set, is the routing: what a destination takes.
+	accept func(a *news.Article, dest string) bool
+}
+
+func (r *articles) ReadURL(ctx context.Context, url string) (*news.Article, error) {
+	r.reads++
+	if url == "https://news.example.org/gone/" {
+		return nil, news.Invalid("the page answered 404 Not Found")
+	}
+	key := strings.TrimSuffix(strings.TrimPrefix(url, "https://"), "/")
+	return &news.Article{GUID: url, URL: url, Key: key, Title: "A", Published: t0, Seen: t0, Lang: "en"}, nil
+}
+
+func (r *articles) Compose(a *news.Article, dest string) (string, error) {
+	return fmt.Sprintf("%s (for %s) %s", a.Title, dest, a.URL), nil
+}
+
+func (r *articles) Accepts(a *news.Article, dest string) bool {
+	return r.accept == nil || r.accept(a, dest)
+}
+
 func TestCreate(t *testing.T) {
 	x := &script{name: "x"}
-	reads := 0
-	read := func(ctx context.Context, url, dest string) (*news.Article, string, error) {
-		reads++
-		if url == "https://news.example.org/gone/" {
-			return nil, "", news.Invalid("the page answered 404 Not Found")
-		}
-		return &news.Article{GUID: url, URL: url, Key: "news.example.org/a", Title: "A", Published: t0, Seen: t0}, "A " + url, nil
-	}
-	d, st, _ := setup(t, Options{MaxAge: 24 * time.Hour, Read: read}, x)
+	read := &articles{}
+	d, st, _ := setup(t, Options{MaxAge: 24 * time.Hour, Articles: read}, x)
 	ctx := context.Background()
-	free, err := d.Create(ctx, "ana", Draft{Text: "A note from the newsroom"})
-	if err != nil || free.ID == 0 || free.Priority != news.PriorityEditor || free.CreatedBy != "ana" || free.Destination != "x" || free.HasLink {
-		t.Fatalf("free text: %+v %v", free, err)
+	posts, err := d.Create(ctx, "ana", Draft{Text: "A note from the newsroom"})
+	if err != nil || len(posts) != 1 {
+		t.Fatalf("free text: %+v %v", posts, err)
 	}
-	first, err := d.Create(ctx, "ana", Draft{URL: "https://news.example.org/a/"})
-	if err != nil || first.ArticleID == 0 || first.Text != "A https://news.example.org/a/" || !first.HasLink {
-		t.Fatalf("for an article: %+v %v", first, err)
+	if free := posts[0]; free.ID == 0 || free.Priority != news.PriorityEditor || free.CreatedBy != "ana" || free.Destination != "x" || free.HasLink {
+		t.Fatalf("free text: %+v", free)
+	}
+	posts, err = d.Create(ctx, "ana", Draft{URL: "https://news.example.org/a/"})
+	if err != nil || len(posts) != 1 || posts[0].ArticleID == 0 || posts[0].Text != "A (for x) https://news.example.org/a/" || !posts[0].HasLink {
+		t.Fatalf("for an article: %+v %v", posts, err)
 	}
 	_, err = d.Create(ctx, "ben", Draft{URL: "https://news.example.org/a/", Text: "A again https://news.example.org/a/"})
 	if r, ok := news.Refusal(err); !ok || !errors.Is(err, news.ErrConflict) || r.Message != "herald has already posted or queued this article for x" {
@@ -125,12 +145,16 @@ func TestCreate(t *testing.T) {
 	if len(x.sent) != 2 {
 		t.Errorf("sent %q", x.sent)
 	}
+	if m := x.msgs[1]; m.Link != "https://news.example.org/a/" || m.Title != "A" || m.Lang != "en" || m.PostID == 0 {
+		t.Errorf("the article's post was sent as %+v", m)
+	}
 	// An edit that adds a link makes the post a post with a link, which X
 	// prices higher; one that removes it, a plain post.
-	p, err := d.Create(ctx, "ana", Draft{Text: "No link yet", At: t0.Add(time.Hour)})
-	if err != nil || p.HasLink {
-		t.Fatalf("%+v %v", p, err)
+	made, err := d.Create(ctx, "ana", Draft{Text: "No link yet", At: t0.Add(time.Hour)})
+	if err != nil || made[0].HasLink {
+		t.Fatalf("%+v %v", made, err)
 	}
+	p := made[0]
 	withLink := "Now with https://news.example.org/b/"
 	if p, err = d.Edit(ctx, p.ID, "ana", Change{Text: &withLink}); err != nil || !p.HasLink {
 		t.Fatalf("edit adding a link: %+v %v", p, err)

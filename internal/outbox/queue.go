@@ -39,7 +39,8 @@ type Estimate struct {
 // QueueState is what an estimate of the queue starts from.
 type QueueState struct {
 	Now time.Time
-	// Spacing is the least time between two posts to one destination.
+	// Spacing is the least time between two posts to a destination that
+	// Dests does not list; a listed one has its own (MinInterval).
 	Spacing time.Duration
 	// Last is each destination's latest publication.
 	Last   map[string]time.Time
@@ -54,7 +55,7 @@ func (d *Dispatcher) Queue(ctx context.Context, limit int) ([]Estimate, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := QueueState{Now: d.o.Clock(), Spacing: d.o.MinInterval, Last: map[string]time.Time{}}
+	st := QueueState{Now: d.o.Clock(), Last: map[string]time.Time{}}
 	if st.Paused, err = d.Paused(ctx); err != nil {
 		return nil, err
 	}
@@ -88,12 +89,13 @@ func EstimateQueue(posts []*news.Post, st QueueState) []Estimate {
 	}
 	var out []Estimate
 	for _, name := range order {
-		ds := DestinationStatus{PostsLeftToday: -1}
+		ds := DestinationStatus{PostsLeftToday: -1, MinInterval: st.Spacing}
 		for _, d := range st.Dests {
 			if d.Name == name {
 				ds = d
 			}
 		}
+		spacing := ds.MinInterval
 		held := func(p *news.Post) string {
 			switch {
 			case ds.Paused:
@@ -106,8 +108,8 @@ func EstimateQueue(posts []*news.Post, st QueueState) []Estimate {
 			return ""
 		}
 		t := st.Now
-		if last := st.Last[name]; !last.IsZero() && st.Spacing > 0 {
-			t = maxTime(t, last.Add(st.Spacing))
+		if last := st.Last[name]; !last.IsZero() && spacing > 0 {
+			t = maxTime(t, last.Add(spacing))
 		}
 		t = maxTime(maxTime(t, ds.WaitUntil), ds.NextProbe)
 		left := slices.Clone(byDest[name])
@@ -153,13 +155,10 @@ func EstimateQueue(posts []*news.Post, st QueueState) []Estimate {
 			}
 			out = append(out, e)
 			left = slices.Delete(left, best, best+1)
-			t = t.Add(st.Spacing)
+			t = t.Add(spacing)
 			n++
 		}
 	}
 	slices.SortStableFunc(out, func(a, b Estimate) int { return a.Due.Compare(b.Due) })
 	return out
 }
-
-// Spacing is the least time between two posts to one destination.
-func (d *Dispatcher) Spacing() time.Duration { return d.o.MinInterval }

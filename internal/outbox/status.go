@@ -14,7 +14,9 @@ type RateReporter interface {
 
 // DestinationStatus is what an operator needs to see of one destination.
 type DestinationStatus struct {
-	Name        string    `json:"name"`
+	Name string `json:"name"`
+	// Network is the network it posts to: x, bluesky, mastodon or local.
+	Network     string    `json:"network"`
 	Paused      bool      `json:"paused"`
 	PauseReason string    `json:"pause_reason,omitempty"`
 	WaitUntil   time.Time `json:"wait_until,omitzero"`
@@ -32,6 +34,10 @@ type DestinationStatus struct {
 	MonthlyBudget  float64 `json:"monthly_budget"`
 	SpentThisMonth float64 `json:"spent_this_month"`
 	BudgetLeft     float64 `json:"budget_left"`
+	// MinInterval is the least time between two of its posts.
+	MinInterval time.Duration `json:"-"`
+	// MinIntervalSeconds is MinInterval in seconds, for the API.
+	MinIntervalSeconds float64 `json:"min_post_interval_seconds"`
 	// QuietUntil is set while quiet hours hold automatic posts.
 	QuietUntil time.Time `json:"quiet_until,omitzero"`
 	// RateLimitRemaining and RateLimitReset are the platform's last word
@@ -54,18 +60,20 @@ func (d *Dispatcher) Status(ctx context.Context) ([]DestinationStatus, error) {
 		if err != nil {
 			return nil, err
 		}
-		s := DestinationStatus{Name: name, Paused: dest.Paused, PauseReason: dest.PauseReason,
-			PostsToday: day.Count, DailyCap: d.o.DailyCap, PostsLeftToday: -1, RateLimitRemaining: -1}
+		rules := d.rules(name)
+		s := DestinationStatus{Name: name, Network: rules.Network, Paused: dest.Paused, PauseReason: dest.PauseReason,
+			PostsToday: day.Count, DailyCap: rules.DailyCap, PostsLeftToday: -1, RateLimitRemaining: -1,
+			MinInterval: rules.MinInterval, MinIntervalSeconds: rules.MinInterval.Seconds()}
 		switch {
 		case !dest.DownSince.IsZero():
 			s.DownSince, s.DownReason, s.NextProbe = dest.DownSince, dest.DownReason, dest.WaitUntil
 		case dest.WaitUntil.After(now):
 			s.WaitUntil = dest.WaitUntil
 		}
-		if d.o.DailyCap > 0 {
-			s.PostsLeftToday = max(d.o.DailyCap-day.Count, 0)
+		if rules.DailyCap > 0 {
+			s.PostsLeftToday = max(rules.DailyCap-day.Count, 0)
 		}
-		if cost, ok := d.o.Costs[name]; ok {
+		if cost := rules.Cost; cost != nil {
 			month, err := d.store.Published(ctx, name, monthStart(now, d.location()))
 			if err != nil {
 				return nil, err
@@ -80,7 +88,7 @@ func (d *Dispatcher) Status(ctx context.Context) ([]DestinationStatus, error) {
 				s.BudgetLeft = cents(max(cost.MonthlyBudget-s.SpentThisMonth, 0))
 			}
 		}
-		if quiet, until := d.o.Quiet.Active(now); quiet {
+		if quiet, until := rules.Quiet.Active(now); quiet {
 			s.QuietUntil = until
 		}
 		if rr, ok := p.(RateReporter); ok {

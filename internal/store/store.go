@@ -134,6 +134,8 @@ type Session struct {
 type PostFilter struct {
 	Statuses    []news.Status
 	Destination string
+	// ArticleID keeps the posts of one article (zero: all).
+	ArticleID int64
 	// SortBefore keeps posts whose SortAt is before it (zero: all).
 	SortBefore time.Time
 	Limit      int // 0 = 100
@@ -213,9 +215,10 @@ type Store interface {
 	AddArticles(ctx context.Context, batch []NewArticle) ([]bool, error)
 	Article(ctx context.Context, id int64) (*news.Article, error)
 
-	// AddPost adds a post (an editor's, or one made later for an article).
-	// A second post of one article to one destination is news.ErrConflict.
-	AddPost(ctx context.Context, p *news.Post) error
+	// AddPost adds posts (an editor's, or ones made later for an article)
+	// in one transaction: all of them, or none. A second post of one
+	// article to one destination is news.ErrConflict.
+	AddPost(ctx context.Context, posts ...*news.Post) error
 	Post(ctx context.Context, id int64) (*news.Post, error)
 	Posts(ctx context.Context, f PostFilter) ([]*news.Post, error)
 	// CountPosts counts posts by status.
@@ -252,6 +255,12 @@ type Store interface {
 
 	Destination(ctx context.Context, name string) (*Destination, error)
 	SaveDestination(ctx context.Context, d *Destination) error
+
+	// A destination's session on its network (Bluesky's tokens), opaque
+	// and secret, shared by replicas so that none logs in again:
+	// LoadSession returns nil data and no error when none was saved.
+	LoadSession(ctx context.Context, dest string) ([]byte, error)
+	SaveSession(ctx context.Context, dest string, data []byte) error
 
 	// Editors' dashboard sessions, shared by replicas. AddSession drops
 	// the expired ones, and past max the ones closest to expiring; Session

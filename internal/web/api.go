@@ -120,13 +120,19 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request) bool {
 type previewRequest struct {
 	URL  string `json:"url"`
 	Text string `json:"text"`
+	// Destinations limit the preview to these (default: all, or those
+	// that take the article).
+	Destinations []string `json:"destinations"`
 }
 
+// previewResponse is X's text and count, as herald has always answered,
+// and each destination's own text and count.
 type previewResponse struct {
-	Text           string `json:"text"`
-	WeightedLength int    `json:"weighted_length"`
-	Valid          bool   `json:"valid"`
-	Limit          int    `json:"limit"`
+	Text           string           `json:"text"`
+	WeightedLength int              `json:"weighted_length"`
+	Valid          bool             `json:"valid"`
+	Limit          int              `json:"limit"`
+	Destinations   []outbox.Written `json:"destinations"`
 }
 
 func (s *Server) apiPreview(w http.ResponseWriter, r *http.Request) {
@@ -134,7 +140,6 @@ func (s *Server) apiPreview(w http.ResponseWriter, r *http.Request) {
 	if !readJSON(w, r, &req) {
 		return
 	}
-	text := req.Text
 	switch {
 	case req.URL == "" && req.Text == "":
 		writeError(w, http.StatusUnprocessableEntity, `give "url" or "text"`)
@@ -153,19 +158,37 @@ func (s *Server) apiPreview(w http.ResponseWriter, r *http.Request) {
 			writeError(w, http.StatusUnprocessableEntity, fmt.Sprintf("%q is not an http(s) URL", req.URL))
 			return
 		}
-		if s.o.FromURL == nil {
+		if s.o.Editor == nil {
 			writeError(w, http.StatusNotImplemented, "previews of URLs are not available")
 			return
 		}
-		var err error
-		if _, text, err = s.o.FromURL(r.Context(), req.URL); err != nil {
-			s.o.Log.Info("preview failed", "url", req.URL, "err", err)
+	}
+	res := previewResponse{Text: req.Text, Destinations: []outbox.Written{}}
+	if s.o.Editor != nil {
+		_, ws, err := s.o.Editor.Write(r.Context(), outbox.Draft{URL: req.URL, Text: req.Text, Destinations: req.Destinations})
+		if err != nil {
+			if req.URL != "" {
+				s.o.Log.Info("preview failed", "url", req.URL, "err", err)
+			}
 			writeError(w, http.StatusUnprocessableEntity, previewError(err))
 			return
 		}
+		res.Destinations = ws
+		// X's text, as the preview has always shown: the first X
+		// destination's, else the first destination's.
+		if len(ws) > 0 {
+			res.Text = ws[0].Text
+		}
+		for _, d := range ws {
+			if d.Network == "x" {
+				res.Text = d.Text
+				break
+			}
+		}
 	}
-	res := xtext.Parse(text)
-	writeJSON(w, http.StatusOK, previewResponse{Text: text, WeightedLength: res.WeightedLength, Valid: res.Valid, Limit: xtext.MaxWeightedLength})
+	p := xtext.Parse(res.Text)
+	res.WeightedLength, res.Valid, res.Limit = p.WeightedLength, p.Valid, xtext.MaxWeightedLength
+	writeJSON(w, http.StatusOK, res)
 }
 
 // previewError says in plain words why a URL could not be previewed.
@@ -424,10 +447,13 @@ func (s *Server) apiPost(w http.ResponseWriter, r *http.Request) {
 }
 
 type createRequest struct {
-	URL         string `json:"url"`
-	Text        string `json:"text"`
-	At          string `json:"at"`
-	Destination string `json:"destination"`
+	URL  string `json:"url"`
+	Text string `json:"text"`
+	At   string `json:"at"`
+	// Destinations are where the post goes (default: all; for an article,
+	// all that take it); Destination, one more, as herald took before.
+	Destinations []string `json:"destinations"`
+	Destination  string   `json:"destination"`
 }
 
 func parseAt(w http.ResponseWriter, at string) (time.Time, bool) {
@@ -451,12 +477,18 @@ func (s *Server) apiCreate(w http.ResponseWriter, r *http.Request, actor string)
 	if !ok {
 		return
 	}
-	p, err := s.o.Editor.Create(r.Context(), actor, outbox.Draft{URL: req.URL, Text: req.Text, At: at, Destination: req.Destination})
+	posts, err := s.o.Editor.Create(r.Context(), actor, outbox.Draft{URL: req.URL, Text: req.Text, At: at,
+		Destinations: req.Destinations, Destination: req.Destination})
 	if err != nil {
 		s.apiError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusAccepted, map[string]any{"post": toJSON(p)})
+	out := make([]postJSON, len(posts))
+	for i, p := range posts {
+		out[i] = toJSON(p)
+	}
+	// "post" is the first, for clients that made one post per call.
+	writeJSON(w, http.StatusAccepted, map[string]any{"post": out[0], "posts": out})
 }
 
 type editRequest struct {

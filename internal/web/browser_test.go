@@ -17,6 +17,7 @@ import (
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/rivo/uniseg"
 
 	"github.com/heraldhq/herald/internal/compose"
 	"github.com/heraldhq/herald/internal/fetch"
@@ -63,8 +64,8 @@ const articlePage = `<!doctype html>
 // timeline shows "View on X".
 type xTimeline struct{ *local.Publisher }
 
-func (p xTimeline) Publish(ctx context.Context, text string) (news.Published, error) {
-	res, err := p.Publisher.Publish(ctx, text)
+func (p xTimeline) Publish(ctx context.Context, m news.Message) (news.Published, error) {
+	res, err := p.Publisher.Publish(ctx, m)
 	if err == nil {
 		res.URL = "https://x.com/valleycourier/status/" + strings.TrimPrefix(res.RemoteID, "local-")
 	}
@@ -97,12 +98,17 @@ func startHerald(t *testing.T) *browserHerald {
 	if err != nil {
 		t.Fatal(err)
 	}
-	write := composer.Article
-	ing := &ingest.Ingester{Store: st, Targets: []ingest.Target{{Name: "x", Compose: write}},
+	bsky, err := compose.NewFor(compose.Bluesky(), "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ing := &ingest.Ingester{Store: st, Targets: []ingest.Target{{Name: "x", Compose: composer.Article}, {Name: "bluesky", Compose: bsky.Article}},
 		Pages: fetch.New(fetch.Options{AllowPrivate: true}), Log: log}
-	d := outbox.New(st, []outbox.Publisher{xTimeline{local.New("x")}}, outbox.Options{
-		MinInterval: 2 * time.Minute, DailyCap: 40, MaxAge: 24 * time.Hour, Log: log, Read: ing.WriteFor,
-		Costs: map[string]outbox.Cost{"x": {Post: 0.015, LinkPost: 0.20, MonthlyBudget: 100}},
+	d := outbox.New(st, []outbox.Publisher{xTimeline{local.New("x")}, local.New("bluesky")}, outbox.Options{
+		MaxAge: 24 * time.Hour, Log: log, Articles: ing,
+		Destinations: map[string]outbox.Destination{"x": {Network: "x", Text: compose.X(), MinInterval: 2 * time.Minute, DailyCap: 40,
+			Cost: &outbox.Cost{Post: 0.015, LinkPost: 0.20, MonthlyBudget: 100}},
+			"bluesky": {Network: "bluesky", Text: compose.Bluesky()}},
 	})
 	now := time.Now()
 	feeds := fakeFeeds{
@@ -114,7 +120,6 @@ func startHerald(t *testing.T) *browserHerald {
 	srv := httptest.NewServer(New(Options{
 		Store: st, Feeds: feeds, Status: d.Status, Log: log, Title: "The Valley Courier",
 		Tokens: map[string]string{editorToken: editorName}, Editor: d,
-		FromURL: ing.Write,
 	}))
 	t.Cleanup(srv.Close)
 	return &browserHerald{url: srv.URL, st: st, d: d, page: site.URL + "/2026/11/25/walk-in-clinic-opens-on-mill-road/?utm_source=newsletter"}
@@ -197,51 +202,66 @@ func TestBrowser(t *testing.T) {
 		if resp := submit(`form[action="/compose"] button`); resp.Status != 200 {
 			t.Fatalf("reading the article answered %d", resp.Status)
 		}
-		value, err := chromedp.Run(ctx, chromedp.Value(chromedp.ID("compose-text")))
+		value, err := chromedp.Run(ctx, chromedp.Value(chromedp.ID("compose-text-x")))
 		must(err)
 		if !strings.HasPrefix(value, "Walk-in clinic opens on Mill Road\n\nEastfield’s first walk-in clinic") ||
 			!strings.HasSuffix(value, "https://www.valleycourier.co.uk/2026/11/25/walk-in-clinic-opens-on-mill-road/") {
 			t.Fatalf("the composed post is %q", value)
 		}
 		// The count the server wrote into the page is X's.
-		if shown := text("#compose-count .n"); shown != strconv.Itoa(xtext.WeightedLength(value)) {
+		if shown := text("#compose-count-x .n"); shown != strconv.Itoa(xtext.WeightedLength(value)) {
 			t.Errorf("the page shows %s for a text of weighted length %d", shown, xtext.WeightedLength(value))
 		}
 		// Typing updates it live.
-		must(chromedp.Do(ctx, chromedp.Focus(chromedp.ID("compose-text")),
-			chromedp.Evaluate[chromedp.Void](`(t => t.setSelectionRange(0, 0))(document.getElementById('compose-text'))`),
+		must(chromedp.Do(ctx, chromedp.Focus(chromedp.ID("compose-text-x")),
+			chromedp.Evaluate[chromedp.Void](`(t => t.setSelectionRange(0, 0))(document.getElementById('compose-text-x'))`),
 			chromedp.KeyEvent("Clinic news 🏥 "),
 		))
-		n, value := counted("#compose-text", "#compose-count")
+		n, value := counted("#compose-text-x", "#compose-count-x")
 		if !strings.HasPrefix(value, "Clinic news 🏥 Walk-in") || n != xtext.WeightedLength(value) {
 			t.Errorf("after typing, the counter shows %d for %q (weighted length %d)", n, value, xtext.WeightedLength(value))
 		}
 		// Over X's limit it says so.
-		must(chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("compose-text"), strings.Repeat("long ", 40))))
-		n, long := counted("#compose-text", "#compose-count")
-		over, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('#compose-count').classList.contains('over') &&
-			document.querySelector('#compose-text').getAttribute('aria-invalid') === 'true'`))
+		must(chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID("compose-text-x"), strings.Repeat("long ", 40))))
+		n, long := counted("#compose-text-x", "#compose-count-x")
+		over, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('#compose-count-x').classList.contains('over') &&
+			document.querySelector('#compose-text-x').getAttribute('aria-invalid') === 'true'`))
 		must(err)
 		if n != xtext.WeightedLength(long) || n <= xtext.MaxWeightedLength || !over {
 			t.Errorf("over the limit the counter shows %d (over: %v) for weighted length %d", n, over, xtext.WeightedLength(long))
 		}
-		must(chromedp.Do(ctx, chromedp.SetValue(chromedp.ID("compose-text"), value),
-			chromedp.Evaluate[chromedp.Void](`document.getElementById('compose-text').dispatchEvent(new Event('input'))`)))
-		if n, _ := counted("#compose-text", "#compose-count"); n != xtext.WeightedLength(value) {
+		must(chromedp.Do(ctx, chromedp.SetValue(chromedp.ID("compose-text-x"), value),
+			chromedp.Evaluate[chromedp.Void](`document.getElementById('compose-text-x').dispatchEvent(new Event('input'))`)))
+		if n, _ := counted("#compose-text-x", "#compose-count-x"); n != xtext.WeightedLength(value) {
 			t.Errorf("back under the limit the counter shows %d", n)
+		}
+		// Bluesky's text has its own box, counted as Bluesky counts: an
+		// emoji is one grapheme, where X counts it as two.
+		must(chromedp.Do(ctx, chromedp.Focus(chromedp.ID("compose-text-bluesky")),
+			chromedp.Evaluate[chromedp.Void](`(t => t.setSelectionRange(0, 0))(document.getElementById('compose-text-bluesky'))`),
+			chromedp.KeyEvent("🏥 "),
+		))
+		nb, bskyValue := counted("#compose-text-bluesky", "#compose-count-bluesky")
+		if !strings.HasPrefix(bskyValue, "🏥 Walk-in") || nb != uniseg.GraphemeClusterCount(bskyValue) || nb == xtext.WeightedLength(bskyValue) {
+			t.Errorf("Bluesky's counter shows %d for %q (%d graphemes)", nb, bskyValue, uniseg.GraphemeClusterCount(bskyValue))
+		}
+		if limit := text("#compose-count-bluesky .limit"); limit != "300" {
+			t.Errorf("Bluesky's limit shows %q", limit)
 		}
 
 		if resp := submit(`button[name="when"][value="now"]`); resp.Status != 200 || !strings.HasSuffix(resp.URL, "/queue") {
 			t.Fatalf("posting answered %d at %s", resp.Status, resp.URL)
 		}
-		if flash := text(".flash"); !strings.Contains(flash, "is queued to go now") {
+		if flash := text(".flash"); !strings.Contains(flash, "to x") || !strings.Contains(flash, "to bluesky") || !strings.Contains(flash, "are queued to go now") {
 			t.Errorf("after posting the page says %q", flash)
 		}
 		h.d.Step(ctx)
 		must(chromedp.Do(ctx, chromedp.Navigate(h.url+"/")))
-		first := text(".timeline article.card .text")
-		if first != value {
-			t.Errorf("the timeline's newest post is %q, want %q", first, value)
+		texts, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]string](`Object.fromEntries([...document.querySelectorAll('.timeline article.card')].map(
+			a => [a.querySelector('.dest').textContent, a.querySelector('.text').innerText]))`))
+		must(err)
+		if texts["x"] != value || texts["bluesky"] != bskyValue {
+			t.Errorf("the timeline shows %q, want x %q and bluesky %q", texts, value, bskyValue)
 		}
 		href, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(".timeline article.card .link a"), "href"))
 		must(err)
@@ -250,8 +270,18 @@ func TestBrowser(t *testing.T) {
 		}
 		links, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('.timeline article.card .text a')].map(a => a.href)`))
 		must(err)
-		if len(links) != 1 || links[0] != "https://www.valleycourier.co.uk/2026/11/25/walk-in-clinic-opens-on-mill-road/" {
+		if len(links) != 2 || links[0] != links[1] || links[0] != "https://www.valleycourier.co.uk/2026/11/25/walk-in-clinic-opens-on-mill-road/" {
 			t.Errorf("links in the post: %q", links)
+		}
+	})
+
+	t.Run("a text of one's own, counted for each destination", func(t *testing.T) {
+		must(chromedp.Do(ctx, chromedp.Navigate(h.url+"/compose"), chromedp.Focus(chromedp.ID("compose-text")),
+			chromedp.KeyEvent("Road closed 🚧 https://www.valleycourier.co.uk/2026/11/25/road/")))
+		nx, value := counted("#compose-text", "#compose-count")
+		nb, _ := counted("#compose-text", "#compose-count-bluesky")
+		if nx != xtext.WeightedLength(value) || nb != uniseg.GraphemeClusterCount(value) || nx == nb {
+			t.Errorf("X counts %d (want %d), Bluesky %d (want %d) for %q", nx, xtext.WeightedLength(value), nb, uniseg.GraphemeClusterCount(value), value)
 		}
 	})
 

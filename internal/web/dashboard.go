@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"html/template"
 	"net/http"
 	"slices"
@@ -53,16 +54,36 @@ func dashboardFuncs(clock func() time.Time) template.FuncMap {
 		"add":      func(a, b int) int { return a + b },
 		"clip":     clip,
 		"counterOf": func(id string, weighted int) counterView {
-			return counterView{ID: id, Weighted: weighted, Over: weighted > xtext.MaxWeightedLength}
+			return counterView{ID: id, Weighted: weighted, Limit: xtext.MaxWeightedLength, Over: weighted > xtext.MaxWeightedLength, Who: "X"}
 		},
+		"network": outbox.NetworkName,
 	}
 }
 
-// counterView is a post's length as X counts it, under its text box.
+// counterView is a post's length as its network counts it, under its text
+// box. Dest, when set, names the destination whose count herald.js shows
+// as the editor types; else it shows X's.
 type counterView struct {
 	ID       string
 	Weighted int
+	Limit    int
 	Over     bool
+	Who      string // the network, as people write it
+	Dest     string
+}
+
+// counter is text's counter under its box, as dest's network counts it.
+func (s *Server) counter(id, dest, text string) counterView {
+	if s.o.Editor == nil || dest == "" {
+		n := xtext.WeightedLength(text)
+		return counterView{ID: id, Weighted: n, Limit: xtext.MaxWeightedLength, Over: n > xtext.MaxWeightedLength, Who: "X"}
+	}
+	m := s.o.Editor.Measure(dest, text)
+	who := outbox.NetworkName(s.o.Editor.Network(dest))
+	if who == "" || who == "the local timeline" {
+		who = "X" // the local timeline counts as X does
+	}
+	return counterView{ID: id, Weighted: m.Length, Limit: m.Limit, Over: m.Length > m.Limit, Who: who, Dest: dest}
 }
 
 // page wraps a page handler: it works out who is looking (sending a
@@ -169,10 +190,10 @@ type postCard struct {
 	*news.Post
 	// Draft is the text in the editing box: the post's, or what the editor
 	// wrote when it was refused.
-	Draft    string
-	Weighted int
-	Over     bool
-	Error    string
+	Draft   string
+	Counter counterView
+	Over    bool
+	Error   string
 	// Due is when the post is expected to go (queue only); Held says what
 	// holds it back, if anything.
 	Due  time.Time
@@ -201,8 +222,8 @@ func (s *Server) card(p *news.Post, v viewer, ret string, d *draft, actions ...c
 	if d != nil {
 		c.Draft, c.Error = d.Text, d.Error
 	}
-	c.Weighted = xtext.WeightedLength(c.Draft)
-	c.Over = c.Weighted > xtext.MaxWeightedLength
+	c.Counter = s.counter(fmt.Sprintf("count-%d", p.ID), p.Destination, c.Draft)
+	c.Over = c.Counter.Over
 	if v.CanAct() && p.Status != news.StatusSending {
 		c.Edit, c.Schedule = true, p.Status != news.StatusFailed
 		c.Actions = actions
@@ -221,7 +242,7 @@ var (
 )
 
 type timelineView struct {
-	Timeline []*news.Post
+	Timeline []timelinePost
 	// Older is the link to the next page of older posts ("" on the last).
 	Older  string
 	Queue  []postCard
@@ -262,18 +283,22 @@ func (s *Server) timeline(w http.ResponseWriter, r *http.Request, v viewer) {
 	if c, ok := parseTimeCursor(r.URL.Query().Get("older")); ok {
 		f.After = &c
 	}
-	if tv.Timeline, err = s.o.Store.Posts(ctx, f); err != nil {
+	published, err := s.o.Store.Posts(ctx, f)
+	if err != nil {
 		s.fail(w, err)
 		return
 	}
-	if len(tv.Timeline) > timelinePage {
-		tv.Timeline = tv.Timeline[:timelinePage]
-		last := tv.Timeline[len(tv.Timeline)-1]
+	if len(published) > timelinePage {
+		published = published[:timelinePage]
+		last := published[len(published)-1]
 		tv.Older = "/?older=" + timeCursor(store.Cursor{At: last.PublishedAt, ID: last.ID})
 	}
-	if tv.Deletions, err = s.deletionsOf(ctx, tv.Timeline); err != nil {
+	if tv.Deletions, err = s.deletionsOf(ctx, published); err != nil {
 		s.fail(w, err)
 		return
+	}
+	for _, p := range published {
+		tv.Timeline = append(tv.Timeline, timelinePost{Post: p, Network: s.network(p.Destination, p.RemoteURL)})
 	}
 	if tv.Dests, err = s.destinations(ctx); err != nil {
 		s.fail(w, err)
@@ -294,6 +319,34 @@ func (s *Server) timeline(w http.ResponseWriter, r *http.Request, v viewer) {
 		tv.Feeds = s.o.Feeds.Feeds()
 	}
 	s.renderPage(w, r, http.StatusOK, "timeline.html", "timeline", "Timeline", v, tv)
+}
+
+// timelinePost is a published post with the network it went to.
+type timelinePost struct {
+	*news.Post
+	Network string
+}
+
+// network is the network a destination posts to; for one herald no longer
+// posts to, what its name or the post's address says.
+func (s *Server) network(dest, remoteURL string) string {
+	if s.o.Editor != nil {
+		if n := s.o.Editor.Network(dest); n != "" {
+			return n
+		}
+	}
+	u := strings.ToLower(remoteURL)
+	switch {
+	case dest == "x" || strings.HasPrefix(u, "https://x.com/") || strings.HasPrefix(u, "https://twitter.com/"):
+		return "x"
+	case dest == "bluesky" || strings.HasPrefix(u, "https://bsky.app/"):
+		return "bluesky"
+	case dest == "mastodon":
+		return "mastodon"
+	case dest == "local":
+		return "local"
+	}
+	return ""
 }
 
 func (s *Server) destinations(ctx context.Context) ([]outbox.DestinationStatus, error) {
@@ -326,6 +379,7 @@ type queueView struct {
 	Posts   []postCard
 	Pending int
 	Dests   []outbox.DestinationStatus
+	// Spacing is every destination's spacing when they share one.
 	Spacing time.Duration
 }
 
@@ -341,8 +395,13 @@ func (s *Server) showQueue(w http.ResponseWriter, r *http.Request, v viewer, sta
 		return
 	}
 	qv := queueView{Dests: dests}
-	if s.o.Editor != nil {
-		qv.Spacing = s.o.Editor.Spacing()
+	for i, d := range dests {
+		if i == 0 || d.MinInterval == qv.Spacing {
+			qv.Spacing = d.MinInterval
+		} else {
+			qv.Spacing = 0
+			break
+		}
 	}
 	if qv.Posts, err = s.queue(ctx, v, drafts); err != nil {
 		s.fail(w, err)
@@ -387,23 +446,38 @@ func (s *Server) showPosts(w http.ResponseWriter, r *http.Request, v viewer, st 
 }
 
 type composeView struct {
-	URL      string
-	Title    string
-	Text     string
-	Weighted int
-	Over     bool
-	At       string
-	Dest     string
-	Dests    []string
-	Error    string
+	URL   string
+	Title string
+	// Text is the editor's own text, for every destination (a post
+	// written from scratch), and Counter its length as X counts it.
+	Text    string
+	Counter counterView
+	Over    bool
+	At      string
+	// Dests are the destinations to choose from; from an article, each
+	// that takes it with its own text.
+	Dests []composeDest
+	Error string
 	// URLError says why the article at URL could not be read; it is shown
 	// with the address, not with the post's text.
 	URLError string
 	Fetched  bool
 }
 
+// composeDest is a destination on the compose page.
+type composeDest struct {
+	Name, Network string
+	Checked       bool
+	// Own is true when the destination has its own text box (a post
+	// written from an article), with Text in it.
+	Own     bool
+	Text    string
+	Counter counterView
+}
+
 // composePage writes a new post: from an article's URL, which herald reads
-// and summarises for the editor to check, or from the editor's own text.
+// and writes a post of for each destination's network, for the editor to
+// check, or from the editor's own text.
 func (s *Server) composePage(w http.ResponseWriter, r *http.Request, v viewer) {
 	if !v.CanAct() {
 		s.renderError(w, r, http.StatusForbidden, "herald is read-only: set HERALD_EDITOR_TOKENS to let editors write posts")
@@ -412,25 +486,43 @@ func (s *Server) composePage(w http.ResponseWriter, r *http.Request, v viewer) {
 	cv := composeView{URL: r.URL.Query().Get("url")}
 	status := http.StatusOK
 	if cv.URL != "" {
-		if a, text, err := s.readArticle(r.Context(), cv.URL); err != nil {
+		if a, written, err := s.readArticle(r.Context(), cv.URL); err != nil {
 			cv.URLError, status = err.Error(), http.StatusUnprocessableEntity
 		} else {
-			cv.Text, cv.Fetched = text, true
+			cv.Fetched = true
 			if a != nil {
 				cv.Title = a.Title
+			}
+			for _, wr := range written {
+				cv.Dests = append(cv.Dests, composeDest{Name: wr.Destination, Checked: wr.Takes, Own: true, Text: wr.Text})
 			}
 		}
 	}
 	s.showCompose(w, r, v, status, cv)
 }
 
+// showCompose fills in what the page shows of the draft: every
+// destination, and each text's counter.
 func (s *Server) showCompose(w http.ResponseWriter, r *http.Request, v viewer, status int, cv composeView) {
-	cv.Weighted = xtext.WeightedLength(cv.Text)
-	cv.Over = cv.Weighted > xtext.MaxWeightedLength
-	cv.Dests = s.o.Editor.Destinations()
-	if cv.Dest == "" && len(cv.Dests) > 0 {
-		cv.Dest = cv.Dests[0]
+	cv.Counter = s.counter("compose-count", "", cv.Text)
+	cv.Over = cv.Counter.Over
+	var dests []composeDest
+	for _, name := range s.o.Editor.Destinations() {
+		d := composeDest{Name: name, Checked: !cv.Fetched}
+		for _, c := range cv.Dests {
+			if c.Name == name {
+				d = c
+			}
+		}
+		d.Network = s.o.Editor.Network(name)
+		text := cv.Text
+		if d.Own {
+			text = d.Text
+		}
+		d.Counter = s.counter("compose-count-"+name, name, text)
+		dests = append(dests, d)
 	}
+	cv.Dests = dests
 	s.renderPage(w, r, status, "compose.html", "compose", "Compose", v, cv)
 }
 

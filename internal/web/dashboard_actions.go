@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -159,35 +160,59 @@ func (s *Server) showDraft(w http.ResponseWriter, r *http.Request, v viewer, p *
 	}
 }
 
-// createPost adds an editor's post, from the compose page.
+// createPost adds an editor's posts, from the compose page: one for each
+// destination ticked, each with its own text when the page gave it one.
 func (s *Server) createPost(w http.ResponseWriter, r *http.Request, v viewer) {
 	ctx := r.Context()
+	f := r.PostForm
 	cv := composeView{
-		URL:   strings.TrimSpace(r.PostForm.Get("url")),
-		Title: r.PostForm.Get("title"),
-		Text:  formText(r.PostForm.Get("text")),
-		At:    strings.TrimSpace(r.PostForm.Get("at")),
-		Dest:  r.PostForm.Get("destination"),
+		URL:   strings.TrimSpace(f.Get("url")),
+		Title: f.Get("title"),
+		Text:  formText(f.Get("text")),
+		At:    strings.TrimSpace(f.Get("at")),
 	}
 	cv.Fetched = cv.URL != ""
+	// chosen marks a form that offered the destinations to tick.
+	chosen := f.Has("chosen")
+	dr := outbox.Draft{URL: cv.URL, Text: cv.Text, Destinations: f["to"], Destination: f.Get("destination")}
+	ticked := map[string]bool{}
+	for _, n := range append(slices.Clone(f["to"]), f.Get("destination")) {
+		ticked[n] = true
+	}
+	for _, name := range s.o.Editor.Destinations() {
+		d := composeDest{Name: name, Checked: ticked[name] || !chosen}
+		if t, ok := f["text-"+name]; ok {
+			d.Own, d.Text = true, formText(t[0])
+			if d.Checked {
+				if dr.Texts == nil {
+					dr.Texts = map[string]string{}
+				}
+				dr.Texts[name] = d.Text
+			}
+		}
+		cv.Dests = append(cv.Dests, d)
+	}
 	refuse := func(msg string) {
 		cv.Error = msg
 		s.showCompose(w, r, v, http.StatusUnprocessableEntity, cv)
 	}
-	dr := outbox.Draft{URL: cv.URL, Text: cv.Text, Destination: cv.Dest}
-	if r.PostForm.Get("when") == "at" {
+	if chosen && len(dr.Destinations) == 0 && dr.Destination == "" {
+		refuse("Choose at least one destination to post to.")
+		return
+	}
+	if f.Get("when") == "at" {
 		if cv.At == "" {
 			refuse("Choose the date and time to post at, or post now.")
 			return
 		}
-		at, err := parseLocalTime(cv.At, r.PostForm.Get("tz"))
+		at, err := parseLocalTime(cv.At, f.Get("tz"))
 		if err != nil {
 			refuse("The time: " + err.Error() + ".")
 			return
 		}
 		dr.At = at
 	}
-	p, err := s.o.Editor.Create(ctx, v.Editor, dr)
+	posts, err := s.o.Editor.Create(ctx, v.Editor, dr)
 	if err != nil {
 		if rf, ok := news.Refusal(err); ok {
 			refuse(sentence(rf.Message))
@@ -197,9 +222,18 @@ func (s *Server) createPost(w http.ResponseWriter, r *http.Request, v viewer) {
 		refuse("Something went wrong on our side; the log has the details.")
 		return
 	}
-	msg := fmt.Sprintf("Post #%d is queued to go now.", p.ID)
-	if p.NotBefore.After(s.o.Clock()) {
-		msg = fmt.Sprintf("Post #%d is scheduled for %s.", p.ID, p.NotBefore.UTC().Format("2 Jan 2006 15:04 UTC"))
+	var which []string
+	for _, p := range posts {
+		which = append(which, fmt.Sprintf("#%d to %s", p.ID, p.Destination))
+	}
+	what := "Post " + strings.Join(which, ", post ")
+	verb := "is"
+	if len(posts) > 1 {
+		verb = "are"
+	}
+	msg := fmt.Sprintf("%s %s queued to go now.", what, verb)
+	if first := posts[0]; first.NotBefore.After(s.o.Clock()) {
+		msg = fmt.Sprintf("%s %s scheduled for %s.", what, verb, first.NotBefore.UTC().Format("2 Jan 2006 15:04 UTC"))
 	}
 	s.done(w, r, v, "/queue", flash{Text: msg})
 }

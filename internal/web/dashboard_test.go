@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -41,26 +42,28 @@ type dash struct {
 	d   *outbox.Dispatcher
 }
 
-func newDash(t *testing.T, o Options) *dash {
+func newDash(t *testing.T, o Options, reader ...readFunc) *dash {
 	t.Helper()
 	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "h.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	if o.FromURL == nil {
-		o.FromURL = func(ctx context.Context, u string) (*news.Article, string, error) {
-			if strings.Contains(u, "broken") {
-				return nil, "", news.Invalid("https://news.example.org/broken: the page has no title or text to post")
-			}
-			now := time.Now()
-			return &news.Article{GUID: u, URL: u, Key: strings.TrimPrefix(u, "https://"), Title: "Clinic opens in Eastfield", Seen: now, Published: now},
-				"Clinic opens in Eastfield\n\nThe walk-in clinic on Mill Road opened on Monday.\n\n" + u, nil
+	read := readFunc(func(ctx context.Context, u string) (*news.Article, string, error) {
+		if strings.Contains(u, "broken") {
+			return nil, "", news.Invalid("https://news.example.org/broken: the page has no title or text to post")
 		}
+		now := time.Now()
+		return &news.Article{GUID: u, URL: u, Key: strings.TrimPrefix(u, "https://"), Title: "Clinic opens in Eastfield", Seen: now, Published: now},
+			"Clinic opens in Eastfield\n\nThe walk-in clinic on Mill Road opened on Monday.\n\n" + u, nil
+	})
+	if len(reader) > 0 {
+		read = reader[0]
 	}
-	d := outbox.New(st, []outbox.Publisher{local.New("x")}, outbox.Options{MaxAge: 24 * time.Hour, DailyCap: 50,
-		Costs: map[string]outbox.Cost{"x": {Post: 0.015, LinkPost: 0.2, MonthlyBudget: 100}}, Log: slog.New(slog.DiscardHandler),
-		Read: readFirst(o.FromURL)})
+	d := outbox.New(st, []outbox.Publisher{local.New("x")}, outbox.Options{MaxAge: 24 * time.Hour,
+		Destinations: map[string]outbox.Destination{"x": {Network: "x", DailyCap: 50,
+			Cost: &outbox.Cost{Post: 0.015, LinkPost: 0.2, MonthlyBudget: 100}}},
+		Log: slog.New(slog.DiscardHandler), Articles: articlesOf(read)})
 	o.Store, o.Editor, o.Status = st, d, d.Status
 	o.Log = slog.New(slog.DiscardHandler)
 	s := New(o)
@@ -691,10 +694,40 @@ func TestLocalPath(t *testing.T) {
 	}
 }
 
-// readFirst reads an editor's URL for any destination with a preview's reader.
-func readFirst(read func(context.Context, string) (*news.Article, string, error)) outbox.Reader {
-	return func(ctx context.Context, url, dest string) (*news.Article, string, error) { return read(ctx, url) }
+// readFunc reads an editor's URL as a test has it: the article, and the
+// text every destination gets for it.
+type readFunc func(ctx context.Context, url string) (*news.Article, string, error)
+
+// articlesOf is the outbox's Articles over a readFunc; every destination
+// takes every article.
+func articlesOf(read readFunc) outbox.Articles {
+	return &testArticles{read: read, texts: map[string]string{}}
 }
+
+type testArticles struct {
+	read  readFunc
+	mu    sync.Mutex
+	texts map[string]string // by article URL
+}
+
+func (a *testArticles) ReadURL(ctx context.Context, url string) (*news.Article, error) {
+	art, text, err := a.read(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.texts[art.URL] = text
+	return art, nil
+}
+
+func (a *testArticles) Compose(art *news.Article, dest string) (string, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.texts[art.URL], nil
+}
+
+func (a *testArticles) Accepts(*news.Article, string) bool { return true }
 
 // A feed's title is a line on every page, however long the feed makes it.
 func TestLongFeedTitleIsClipped(t *testing.T) {

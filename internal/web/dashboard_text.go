@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/heraldhq/herald/internal/news"
+	"github.com/heraldhq/herald/internal/outbox"
 	"github.com/heraldhq/herald/internal/xtext"
 	"github.com/rivo/uniseg"
 )
@@ -63,13 +64,12 @@ func writeLines(b *strings.Builder, s string) {
 	}
 }
 
-// platformName is how a destination's platform is called on a link to a
-// published post.
-func platformName(dest string) string {
-	if dest == "x" {
-		return "X"
+// platformName is how a network is called on a link to a published post.
+func platformName(network string) string {
+	if n := outbox.NetworkName(network); n != "" {
+		return n
 	}
-	return dest
+	return "the network"
 }
 
 // span says a duration in words: "2 minutes", "90 seconds", "1 hour".
@@ -122,18 +122,16 @@ func formText(s string) string {
 	return strings.ReplaceAll(s, "\r\n", "\n")
 }
 
-// readArticle fetches an article an editor gave and writes its post, for
-// the compose page to show before the editor posts it.
-func (s *Server) readArticle(ctx context.Context, raw string) (*news.Article, string, error) {
-	if s.o.FromURL == nil {
-		return nil, "", errors.New("herald cannot read articles from their address here")
-	}
-	a, text, err := s.o.FromURL(ctx, raw)
+// readArticle fetches an article an editor gave and writes its post for
+// every destination, for the compose page to show before the editor posts
+// it (ticked for the destinations that take the article).
+func (s *Server) readArticle(ctx context.Context, raw string) (*news.Article, []outbox.Written, error) {
+	a, written, err := s.o.Editor.Write(ctx, outbox.Draft{URL: raw, Destinations: s.o.Editor.Destinations()})
 	if err != nil {
 		s.o.Log.Info("dashboard: reading an article failed", "url", raw, "err", err)
-		return nil, "", errors.New(sentence(previewError(err)))
+		return nil, nil, errors.New(sentence(previewError(err)))
 	}
-	return a, text, nil
+	return a, written, nil
 }
 
 // sentence makes a message a sentence: capitalised, with a full stop.

@@ -28,7 +28,7 @@ func editorServer(t *testing.T, o Options) (*httptest.Server, store.Store, *outb
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	o.FromURL = func(ctx context.Context, url string) (*news.Article, string, error) {
+	read := func(ctx context.Context, url string) (*news.Article, string, error) {
 		if strings.Contains(url, "internal") {
 			return nil, "", news.Invalid("refused to connect to internal.example at 10.0.0.1: it is a private address (set HERALD_ALLOW_PRIVATE_URLS=true to allow private addresses)")
 		}
@@ -36,7 +36,7 @@ func editorServer(t *testing.T, o Options) (*httptest.Server, store.Store, *outb
 			"Clinic opens\n\n" + url, nil
 	}
 	d := outbox.New(st, []outbox.Publisher{local.New("x")}, outbox.Options{MaxAge: time.Hour, Log: slog.New(slog.DiscardHandler),
-		Read: readFirst(o.FromURL)})
+		Articles: articlesOf(read)})
 	o.Store, o.Editor, o.Status = st, d, d.Status
 	o.Log = slog.New(slog.DiscardHandler)
 	srv := httptest.NewServer(New(o))
@@ -204,14 +204,16 @@ func TestFailedTokensAreRateLimited(t *testing.T) {
 func TestAPIQueueInSendOrder(t *testing.T) {
 	srv, _, d := editorServer(t, Options{Tokens: map[string]string{anaToken: "ana"}})
 	ctx := context.Background()
-	later, err := d.Create(ctx, "ana", outbox.Draft{Text: "Scheduled for later", At: time.Now().Add(time.Hour)})
+	made, err := d.Create(ctx, "ana", outbox.Draft{Text: "Scheduled for later", At: time.Now().Add(time.Hour)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	now, err := d.Create(ctx, "ana", outbox.Draft{Text: "Goes now"})
+	later := made[0]
+	made, err = d.Create(ctx, "ana", outbox.Draft{Text: "Goes now"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	now := made[0]
 	code, body := do(t, "GET", srv.URL+"/api/v1/queue", anaToken, "")
 	var q struct {
 		Queue []struct {

@@ -83,6 +83,7 @@ var (
 	downDesc      = prometheus.NewDesc("herald_destination_down_since_timestamp_seconds", "When a destination's network stopped answering (Unix time; 0 while it answers).", []string{"destination"}, nil)
 	rateRemDesc   = prometheus.NewDesc("herald_rate_limit_remaining", "Calls left in the platform's rate-limit window, as of the last call.", []string{"destination"}, nil)
 	rateResetDesc = prometheus.NewDesc("herald_rate_limit_reset_timestamp_seconds", "When the platform's rate-limit window resets (Unix time).", []string{"destination"}, nil)
+	infoDesc      = prometheus.NewDesc("herald_destination_info", "1 for each destination, with the network it posts to.", []string{"destination", "network"}, nil)
 )
 
 // WatchDestinations exports each destination's limits, read at every scrape.
@@ -93,7 +94,7 @@ func (m *Metrics) WatchDestinations(status StatusFunc) {
 type destCollector struct{ status StatusFunc }
 
 func (c *destCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{postsLeftDesc, budgetDesc, spentDesc, pausedDesc, downDesc, rateRemDesc, rateResetDesc} {
+	for _, d := range []*prometheus.Desc{postsLeftDesc, budgetDesc, spentDesc, pausedDesc, downDesc, rateRemDesc, rateResetDesc, infoDesc} {
 		ch <- d
 	}
 }
@@ -110,6 +111,7 @@ func (c *destCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, name)
 	}
 	for _, d := range dests {
+		ch <- prometheus.MustNewConstMetric(infoDesc, prometheus.GaugeValue, 1, d.Name, d.Network)
 		gauge(postsLeftDesc, float64(d.PostsLeftToday), d.Name)
 		gauge(spentDesc, d.SpentThisMonth, d.Name)
 		if d.MonthlyBudget > 0 {

@@ -49,16 +49,16 @@ type Options struct {
 	Clock func() time.Time
 	// Tokens maps editors' bearer tokens to their names.
 	Tokens map[string]string
-	// FromURL reads an article an editor gives and writes its post (the
-	// preview, the compose page and posts from URLs).
-	FromURL func(ctx context.Context, url string) (*news.Article, string, error)
-	// Editor carries out editors' actions.
+	// Editor carries out editors' actions, and writes their drafts for
+	// the preview and the compose page.
 	Editor Editor
 	// OpenEditing lets anyone act without a token (the demo only).
 	OpenEditing bool
 	// LinkHref, when set, says where the dashboard's link for a link in a
-	// post's text points. The demo sends its newsroom's address, whose name
-	// only herald resolves, to the newsroom it serves at /demo/site.
+	// post's text, or for a published post's address, points. The demo
+	// sends its newsroom's address, whose name only herald resolves, to the
+	// newsroom it serves at /demo/site, and its fake networks' posts to
+	// their pages.
 	LinkHref func(url string) string
 	// WebSub, when set, answers the hubs at their callbacks
 	// (websub.CallbackPattern); Push gives each feed's push state, by feed
@@ -81,15 +81,20 @@ type Editor interface {
 	Retry(ctx context.Context, id int64, actor string) (*news.Post, error)
 	PublishNow(ctx context.Context, id int64, actor string) (*news.Post, error)
 	Edit(ctx context.Context, id int64, actor string, c outbox.Change) (*news.Post, error)
-	Create(ctx context.Context, actor string, d outbox.Draft) (*news.Post, error)
+	Create(ctx context.Context, actor string, d outbox.Draft) ([]*news.Post, error)
+	// Write writes a draft for each of its destinations without posting.
+	Write(ctx context.Context, d outbox.Draft) (*news.Article, []outbox.Written, error)
+	// Measure counts a text as a destination's network does.
+	Measure(dest, text string) outbox.Measured
 	Raise(ctx context.Context, id int64, actor string) (*news.Post, error)
 	Queue(ctx context.Context, limit int) ([]outbox.Estimate, error)
-	Spacing() time.Duration
 	PauseAll(ctx context.Context, actor string) error
 	ResumeAll(ctx context.Context, actor string) error
 	Paused(ctx context.Context) (bool, error)
 	ResumeDestination(ctx context.Context, name, actor string) error
 	Destinations() []string
+	// Network is the network a destination posts to.
+	Network(name string) string
 }
 
 var _ Editor = (*outbox.Dispatcher)(nil)
@@ -123,6 +128,13 @@ func New(o Options) *Server {
 		"status": func(s news.Status) string { return string(s) },
 	}).Funcs(dashboardFuncs(o.Clock)).Funcs(template.FuncMap{
 		"linkify": func(text string) template.HTML { return linkifyHref(text, o.LinkHref) },
+		// href is where the dashboard points a published post's address.
+		"href": func(u string) string {
+			if o.LinkHref != nil {
+				return o.LinkHref(u)
+			}
+			return u
+		},
 	}).ParseFS(assets, "templates/*.html"))
 	static, _ := fs.Sub(assets, "static")
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))

@@ -20,7 +20,7 @@ import (
 	"github.com/heraldhq/herald/internal/store/sqlite"
 )
 
-func newServer(t *testing.T, o Options) (*httptest.Server, store.Store, *Server) {
+func newServer(t *testing.T, o Options, read ...readFunc) (*httptest.Server, store.Store, *Server) {
 	t.Helper()
 	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "h.db"))
 	if err != nil {
@@ -30,7 +30,11 @@ func newServer(t *testing.T, o Options) (*httptest.Server, store.Store, *Server)
 	o.Store = st
 	o.Log = slog.New(slog.DiscardHandler)
 	if o.Editor == nil {
-		o.Editor = outbox.New(st, []outbox.Publisher{local.New("x")}, outbox.Options{Log: o.Log})
+		eo := outbox.Options{Log: o.Log}
+		if len(read) > 0 {
+			eo.Articles = articlesOf(read[0])
+		}
+		o.Editor = outbox.New(st, []outbox.Publisher{local.New("x")}, eo)
 	}
 	if o.Status == nil {
 		o.Status = func(ctx context.Context) ([]outbox.DestinationStatus, error) {
@@ -124,14 +128,14 @@ func TestPreview(t *testing.T) {
 	}
 	// Without editor tokens herald is read-only: a text is counted for
 	// anyone, an address is fetched for no one.
-	anon, _, _ := newServer(t, Options{FromURL: read})
+	anon, _, _ := newServer(t, Options{}, read)
 	if code, body := do(t, "POST", anon.URL+"/api/v1/preview", "", `{"url":"https://news.example/story"}`); code != 403 || fetched != 0 {
 		t.Errorf("anonymous preview of an address: %d %s, %d fetches", code, body, fetched)
 	}
 	if code, _ := do(t, "POST", anon.URL+"/api/v1/preview", "", `{"text":"hi"}`); code != 200 {
 		t.Errorf("anonymous preview of a text: %d", code)
 	}
-	srv, _, _ := newServer(t, Options{FromURL: read, Tokens: map[string]string{token: "ana"}})
+	srv, _, _ := newServer(t, Options{Tokens: map[string]string{token: "ana"}}, read)
 	for _, tc := range []struct {
 		body string
 		code int

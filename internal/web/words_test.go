@@ -22,11 +22,11 @@ func TestComposeUnreachableURL(t *testing.T) {
 	closed := "http://" + ln.Addr().String() + "/story"
 	ln.Close()
 	f := fetch.New(fetch.Options{AllowPrivate: true})
-	d := newDash(t, Options{Tokens: map[string]string{editorToken: editorName},
-		FromURL: func(ctx context.Context, u string) (*news.Article, string, error) {
+	d := newDash(t, Options{Tokens: map[string]string{editorToken: editorName}},
+		func(ctx context.Context, u string) (*news.Article, string, error) {
 			_, err := f.Fetch(ctx, fetch.Request{URL: u})
 			return nil, "", err
-		}})
+		})
 	b := d.browser()
 	b.signIn(editorToken)
 	a := b.get("/compose?url=" + closed)

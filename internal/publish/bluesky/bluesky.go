@@ -12,7 +12,6 @@ package bluesky
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -59,6 +58,10 @@ type Options struct {
 	// Name is the destination's name: the key of its session in Sessions,
 	// and what Name returns. "bluesky" when empty.
 	Name string
+	// Credentials is the prefix of the variables the handle, app password
+	// and service come from, named in errors so that an operator with
+	// several accounts knows which to fix; "HERALD_BLUESKY" when empty.
+	Credentials string
 	// Service is the PDS's address (HERALD_BLUESKY_SERVICE); DefaultService
 	// when empty.
 	Service string
@@ -87,6 +90,7 @@ type Options struct {
 type Publisher struct {
 	name, handle, password string
 	service                string
+	vars                   string // the credentials' prefix, for messages
 	store                  SessionStore
 	images                 media.Fetcher
 	client                 *http.Client
@@ -97,16 +101,22 @@ type Publisher struct {
 	auth sync.Mutex
 	mu   sync.Mutex
 	sess *session
+
+	thumbs thumbCache
 }
 
 // New checks the options and returns a Publisher. It makes no call: the
 // first Publish or Check logs in, or resumes the stored session.
 func New(o Options) (*Publisher, error) {
+	vars := o.Credentials
+	if vars == "" {
+		vars = "HERALD_BLUESKY"
+	}
 	if strings.TrimSpace(o.Handle) == "" {
-		return nil, errors.New("bluesky: the handle is not set (HERALD_BLUESKY_HANDLE)")
+		return nil, fmt.Errorf("bluesky: the handle is not set (%s_HANDLE)", vars)
 	}
 	if strings.TrimSpace(o.AppPassword) == "" {
-		return nil, errors.New("bluesky: the app password is not set (HERALD_BLUESKY_APP_PASSWORD)")
+		return nil, fmt.Errorf("bluesky: the app password is not set (%s_APP_PASSWORD)", vars)
 	}
 	service := strings.TrimRight(o.Service, "/")
 	if service == "" {
@@ -137,7 +147,7 @@ func New(o Options) (*Publisher, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Publisher{
-		name: name, handle: strings.TrimPrefix(strings.TrimSpace(o.Handle), "@"), password: o.AppPassword,
+		name: name, vars: vars, handle: strings.TrimPrefix(strings.TrimSpace(o.Handle), "@"), password: o.AppPassword,
 		service: service, store: o.Sessions, images: o.Images, client: &client, now: now,
 		log: log.With("destination", name),
 	}, nil
@@ -250,7 +260,10 @@ func (p *Publisher) thumb(ctx context.Context, imageURL string) json.RawMessage 
 	if imageURL == "" || p.images == nil {
 		return nil
 	}
-	img, err := media.Thumbnail(ctx, p.images, imageURL, media.Options{MaxBytes: maxThumbBytes})
+	if blob := p.thumbs.get(imageURL); blob != nil {
+		return blob // uploaded by an earlier try of this post
+	}
+	img, err := p.thumbnail(ctx, imageURL)
 	if err != nil {
 		p.log.Info("bluesky: link card without its image", "image_url", imageURL, "err", err)
 		return nil
@@ -262,7 +275,68 @@ func (p *Publisher) thumb(ctx context.Context, imageURL string) json.RawMessage 
 		p.log.Warn("bluesky: link card without its image: the upload failed", "image_url", imageURL, "err", err)
 		return nil
 	}
+	p.thumbs.put(imageURL, up.Blob)
 	return up.Blob
+}
+
+// thumbnail fetches and scales the card's image within half the time the
+// call has left, so that a picture slow to fetch or to scale (a huge
+// photo on a slow machine) costs the card its image, never the post.
+func (p *Publisher) thumbnail(ctx context.Context, imageURL string) (*media.Image, error) {
+	tctx := ctx
+	if deadline, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		tctx, cancel = context.WithDeadline(ctx, time.Now().Add(time.Until(deadline)/2))
+		defer cancel()
+	}
+	type result struct {
+		img *media.Image
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		img, err := media.Thumbnail(tctx, p.images, imageURL, media.Options{MaxBytes: maxThumbBytes})
+		done <- result{img, err}
+	}()
+	select {
+	case r := <-done:
+		return r.img, r.err
+	case <-tctx.Done():
+		return nil, fmt.Errorf("the picture took too long to fetch and scale: %w", tctx.Err())
+	}
+}
+
+// thumbCache remembers the blobs of the last few pictures uploaded, so that
+// another try of a post (after a failure past the upload) does not scale
+// and upload its picture again.
+type thumbCache struct {
+	mu    sync.Mutex
+	urls  []string
+	blobs map[string]json.RawMessage
+}
+
+const thumbCacheSize = 16
+
+func (c *thumbCache) get(url string) json.RawMessage {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.blobs[url]
+}
+
+func (c *thumbCache) put(url string, blob json.RawMessage) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.blobs == nil {
+		c.blobs = map[string]json.RawMessage{}
+	}
+	if _, ok := c.blobs[url]; !ok {
+		c.urls = append(c.urls, url)
+	}
+	c.blobs[url] = blob
+	for len(c.urls) > thumbCacheSize {
+		delete(c.blobs, c.urls[0])
+		c.urls = c.urls[1:]
+	}
 }
 
 // Delete deletes the post whose RemoteID (its at:// URI) is remoteID. A post

@@ -23,6 +23,30 @@ const (
 	maxReason       = 300
 )
 
+// The reasons that start every failure meaning Bluesky does not accept the
+// credentials, so that a pause they caused can be told apart from others
+// once only its reason is kept.
+const (
+	loginRefused   = "Bluesky refused the handle or app password"
+	sessionRefused = "Bluesky refused the session even after a new login"
+)
+
+// CredentialsRefused reports whether reason, a PublishError's Reason or a
+// destination's pause reason, says that Bluesky refused the credentials:
+// a pause that working credentials lift, unlike one for a suspended
+// account.
+func CredentialsRefused(reason string) bool {
+	return strings.HasPrefix(reason, loginRefused) || strings.HasPrefix(reason, sessionRefused)
+}
+
+// prefix is the credentials' variables' prefix, for messages.
+func (p *Publisher) prefix() string {
+	if p.vars == "" {
+		return "HERALD_BLUESKY"
+	}
+	return p.vars
+}
+
 // answer is an XRPC error answer: {"error": "Name", "message": "..."}.
 type answer struct {
 	status  int
@@ -73,7 +97,7 @@ func (p *Publisher) classify(a answer) error {
 	case a.status == http.StatusTooManyRequests:
 		return p.rateLimited(a)
 	case a.tokenRefused() || a.status == http.StatusUnauthorized:
-		return p.failure(news.Permanent, a.status, "Bluesky refused the session even after a new login: check the handle and app password"+a.said(), nil)
+		return p.failure(news.Permanent, a.status, sessionRefused+": check the handle and app password"+a.said(), nil)
 	case a.name == "AccountTakedown" || a.name == "AccountDeactivated" || a.status == http.StatusForbidden:
 		return p.failure(news.Permanent, a.status, "Bluesky refused the account"+a.said(), nil)
 	case a.status == http.StatusBadRequest || a.status == http.StatusRequestEntityTooLarge || a.status == http.StatusUnprocessableEntity:
@@ -81,7 +105,7 @@ func (p *Publisher) classify(a answer) error {
 	case a.status >= 500 || a.status == http.StatusRequestTimeout:
 		return p.failure(news.Transient, a.status, fmt.Sprintf("Bluesky is unavailable (%d %s)%s", a.status, http.StatusText(a.status), a.said()), nil)
 	case a.status >= 300 && a.status < 400:
-		return p.failure(news.Permanent, a.status, fmt.Sprintf("the Bluesky service answered with a redirect (%d): check its address (HERALD_BLUESKY_SERVICE)", a.status), nil)
+		return p.failure(news.Permanent, a.status, fmt.Sprintf("the Bluesky service answered with a redirect (%d): check its address (%s_SERVICE)", a.status, p.prefix()), nil)
 	}
 	return p.failure(news.Permanent, a.status, fmt.Sprintf("Bluesky answered %d %s%s", a.status, http.StatusText(a.status), a.said()), nil)
 }
@@ -94,7 +118,7 @@ func (p *Publisher) classifyLogin(a answer) error {
 	case a.name == "AuthFactorTokenRequired":
 		return p.failure(news.Permanent, a.status, "Bluesky asks for a sign-in code: use an app password (Settings → Privacy and security → App passwords), which needs none"+a.said(), nil)
 	case a.status == http.StatusUnauthorized || a.name == "AuthenticationRequired":
-		return p.failure(news.Permanent, a.status, "Bluesky refused the handle or app password: check them (HERALD_BLUESKY_HANDLE, HERALD_BLUESKY_APP_PASSWORD)"+a.said(), nil)
+		return p.failure(news.Permanent, a.status, fmt.Sprintf("%s: check them (%s_HANDLE, %[2]s_APP_PASSWORD)", loginRefused, p.prefix())+a.said(), nil)
 	}
 	return p.classify(a)
 }

@@ -36,12 +36,12 @@ func NewAt(name, dashboard string) *Publisher {
 // Name is the destination's name.
 func (p *Publisher) Name() string { return p.name }
 
-// Publish accepts any non-empty text.
-func (p *Publisher) Publish(ctx context.Context, text string) (news.Published, error) {
+// Publish accepts any message with a non-empty text.
+func (p *Publisher) Publish(ctx context.Context, m news.Message) (news.Published, error) {
 	if err := ctx.Err(); err != nil {
 		return news.Published{}, &news.PublishError{Kind: news.Transient, Reason: "canceled", Err: err}
 	}
-	if strings.TrimSpace(text) == "" {
+	if strings.TrimSpace(m.Text) == "" {
 		return news.Published{}, &news.PublishError{Kind: news.Rejected, Reason: "the post is empty"}
 	}
 	id := fmt.Sprintf("local-%d", p.seq.Add(1))

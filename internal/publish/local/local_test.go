@@ -10,16 +10,16 @@ import (
 
 func TestPublish(t *testing.T) {
 	p := New("local")
-	a, err := p.Publish(context.Background(), "Council approves budget https://news.example/a")
+	a, err := p.Publish(context.Background(), news.Message{Text: "Council approves budget https://news.example/a"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := p.Publish(context.Background(), "Second")
+	b, _ := p.Publish(context.Background(), news.Message{Text: "Second"})
 	if a.RemoteID == "" || a.RemoteID == b.RemoteID {
 		t.Errorf("ids %q and %q", a.RemoteID, b.RemoteID)
 	}
 	var pe *news.PublishError
-	if _, err := p.Publish(context.Background(), "  "); !errors.As(err, &pe) || pe.Kind != news.Rejected {
+	if _, err := p.Publish(context.Background(), news.Message{Text: "  "}); !errors.As(err, &pe) || pe.Kind != news.Rejected {
 		t.Errorf("empty post: %v", err)
 	}
 }
@@ -28,7 +28,7 @@ func TestPublish(t *testing.T) {
 // so that the log line for a published post names where to see it.
 func TestPublishAt(t *testing.T) {
 	p := NewAt("local", "http://127.0.0.1:8080/")
-	res, err := p.Publish(context.Background(), "Council approves budget")
+	res, err := p.Publish(context.Background(), news.Message{Text: "Council approves budget"})
 	if err != nil {
 		t.Fatal(err)
 	}

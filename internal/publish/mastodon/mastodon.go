@@ -56,6 +56,10 @@ type Options struct {
 	// Name is the destination's name, what Name returns and part of every
 	// Idempotency-Key; "mastodon" when empty.
 	Name string
+	// Credentials is the prefix of the variables the server, token and
+	// visibility come from, named in errors so that an operator with
+	// several accounts knows which to fix; "HERALD_MASTODON" when empty.
+	Credentials string
 	// Server is the Mastodon server's address (HERALD_MASTODON_SERVER),
 	// such as https://mastodon.social.
 	Server string
@@ -82,6 +86,7 @@ type Limits struct {
 // Publisher posts to one Mastodon account. It is safe for concurrent use.
 type Publisher struct {
 	name, server, token, visibility string
+	vars                            string // the credentials' prefix, for messages
 	client                          *http.Client
 	now                             func() time.Time
 
@@ -92,13 +97,17 @@ type Publisher struct {
 
 // New checks the options and returns a Publisher. It makes no call.
 func New(o Options) (*Publisher, error) {
+	vars := o.Credentials
+	if vars == "" {
+		vars = "HERALD_MASTODON"
+	}
 	server := strings.TrimRight(strings.TrimSpace(o.Server), "/")
 	u, err := url.Parse(server)
 	if server == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return nil, errors.New("mastodon: the server (HERALD_MASTODON_SERVER) must be an http or https address such as https://mastodon.social, with no user, query or fragment")
+		return nil, fmt.Errorf("mastodon: the server (%s_SERVER) must be an http or https address such as https://mastodon.social, with no user, query or fragment", vars)
 	}
 	if strings.TrimSpace(o.Token) == "" {
-		return nil, errors.New("mastodon: the access token is not set (HERALD_MASTODON_TOKEN)")
+		return nil, fmt.Errorf("mastodon: the access token is not set (%s_TOKEN)", vars)
 	}
 	vis := o.Visibility
 	switch vis {
@@ -106,7 +115,7 @@ func New(o Options) (*Publisher, error) {
 		vis = Public
 	case Public, Unlisted, Private:
 	default:
-		return nil, fmt.Errorf("mastodon: visibility %q: use %s, %s or %s (HERALD_MASTODON_VISIBILITY)", o.Visibility, Public, Unlisted, Private)
+		return nil, fmt.Errorf("mastodon: visibility %q: use %s, %s or %s (%s_VISIBILITY)", o.Visibility, Public, Unlisted, Private, vars)
 	}
 	name := o.Name
 	if name == "" {
@@ -123,7 +132,7 @@ func New(o Options) (*Publisher, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &Publisher{name: name, server: server, token: o.Token, visibility: vis, client: &client, now: now}, nil
+	return &Publisher{name: name, vars: vars, server: server, token: o.Token, visibility: vis, client: &client, now: now}, nil
 }
 
 // Name is the destination's name.
@@ -378,6 +387,24 @@ func answerOf(resp *http.Response, body []byte) answer {
 	return a
 }
 
+// tokenRefused starts the reason of the failure that means Mastodon does
+// not accept the token, so that a pause it caused can be told apart from
+// others once only its reason is kept.
+const tokenRefused = "Mastodon refused the access token"
+
+// CredentialsRefused reports whether reason, a PublishError's Reason or a
+// destination's pause reason, says that Mastodon refused the token: a
+// pause that a working token lifts, unlike one for a suspended account.
+func CredentialsRefused(reason string) bool { return strings.HasPrefix(reason, tokenRefused) }
+
+// prefix is the credentials' variables' prefix, for messages.
+func (p *Publisher) prefix() string {
+	if p.vars == "" {
+		return "HERALD_MASTODON"
+	}
+	return p.vars
+}
+
 // classify turns an error answer into what the dispatcher should do.
 func (p *Publisher) classify(a answer) error {
 	said := ""
@@ -399,7 +426,7 @@ func (p *Publisher) classify(a answer) error {
 		e.Until = until
 		return e
 	case a.status == http.StatusUnauthorized:
-		return p.failure(news.Permanent, a.status, "Mastodon refused the access token (401): check HERALD_MASTODON_TOKEN"+said, nil)
+		return p.failure(news.Permanent, a.status, tokenRefused+" (401): check "+p.prefix()+"_TOKEN"+said, nil)
 	case a.status == http.StatusForbidden:
 		return p.failure(news.Permanent, a.status, "Mastodon refused the request (403): the token needs the scope write:statuses, or the account is suspended"+said, nil)
 	case a.status == http.StatusUnprocessableEntity || a.status == http.StatusBadRequest:
@@ -407,9 +434,9 @@ func (p *Publisher) classify(a answer) error {
 	case a.status >= 500 || a.status == http.StatusRequestTimeout:
 		return p.failure(news.Transient, a.status, fmt.Sprintf("Mastodon is unavailable (%d %s)%s", a.status, http.StatusText(a.status), said), nil)
 	case a.status == http.StatusNotFound:
-		return p.failure(news.Permanent, a.status, "the Mastodon server has no such API (404): check HERALD_MASTODON_SERVER"+said, nil)
+		return p.failure(news.Permanent, a.status, "the Mastodon server has no such API (404): check "+p.prefix()+"_SERVER"+said, nil)
 	case a.status >= 300 && a.status < 400:
-		return p.failure(news.Permanent, a.status, fmt.Sprintf("the Mastodon server answered with a redirect (%d): check HERALD_MASTODON_SERVER", a.status), nil)
+		return p.failure(news.Permanent, a.status, fmt.Sprintf("the Mastodon server answered with a redirect (%d): check %s_SERVER", a.status, p.prefix()), nil)
 	}
 	return p.failure(news.Permanent, a.status, fmt.Sprintf("Mastodon answered %d %s%s", a.status, http.StatusText(a.status), said), nil)
 }

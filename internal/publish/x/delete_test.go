@@ -17,7 +17,7 @@ func TestDelete(t *testing.T) {
 		t.Run(api, func(t *testing.T) {
 			e := newEnv(t, setup{api: api})
 			ctx := context.Background()
-			p, err := e.pub.Publish(ctx, "Councillor arrested https://news.example/arrest")
+			p, err := e.pub.Publish(ctx, news.Message{Text: "Councillor arrested https://news.example/arrest"})
 			if err != nil {
 				t.Fatal(err)
 			}

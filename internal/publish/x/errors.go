@@ -132,8 +132,8 @@ func (p *Publisher) classify(a answer) error {
 
 	case a.status == http.StatusUnauthorized || a.has(codeBadAuth, codeBadToken, codeBadAuthData):
 		return p.failure(news.Permanent, a.status, fmt.Sprintf(
-			credentialsRefused+" (%d): check HERALD_X_CONSUMER_KEY, HERALD_X_CONSUMER_SECRET, HERALD_X_ACCESS_TOKEN and HERALD_X_ACCESS_SECRET%s",
-			a.status, xsaid), nil)
+			credentialsRefused+" (%d): check %[3]s_CONSUMER_KEY, %[3]s_CONSUMER_SECRET, %[3]s_ACCESS_TOKEN and %[3]s_ACCESS_SECRET%[2]s",
+			a.status, xsaid, p.prefix()), nil)
 
 	case a.status == http.StatusPaymentRequired:
 		return p.failure(news.Permanent, a.status,
@@ -155,7 +155,7 @@ func (p *Publisher) classify(a answer) error {
 
 	case a.status >= 300 && a.status < 400:
 		return p.failure(news.Permanent, a.status, fmt.Sprintf(
-			"X's API answered with a redirect (%d): check HERALD_X_API_URL", a.status), nil)
+			"X's API answered with a redirect (%d): check %s_API_URL", a.status, p.prefix()), nil)
 	}
 	return p.failure(news.Permanent, a.status, fmt.Sprintf("X answered %d %s%s", a.status, http.StatusText(a.status), said), nil)
 }

@@ -71,7 +71,7 @@ func (p *Publisher) do(ctx context.Context, method, path string, body []byte) (*
 	}
 	req, err := http.NewRequestWithContext(ctx, method, p.endpoint(path), rd)
 	if err != nil {
-		return nil, nil, p.failure(news.Permanent, 0, "cannot build a request to X from HERALD_X_API_URL", err)
+		return nil, nil, p.failure(news.Permanent, 0, "cannot build a request to X from "+p.prefix()+"_API_URL", err)
 	}
 	req.Header.Set("Accept", "application/json")
 	if body != nil {

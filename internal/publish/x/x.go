@@ -46,6 +46,14 @@ const (
 // Options configure a Publisher. The credentials are the four values of an
 // X app's OAuth 1.0a user context (HERALD_X_CONSUMER_KEY and friends).
 type Options struct {
+	// Name is the destination's name, what Name returns; "x" when empty.
+	// Two accounts are two destinations with two names.
+	Name string
+	// Credentials is the prefix of the variables the credentials come
+	// from, named in errors so that an operator with several accounts
+	// knows which to fix; "HERALD_X" when empty.
+	Credentials string
+
 	// APIURL is HERALD_X_API_URL; empty means DefaultAPIURL. It may carry a
 	// path prefix, which is kept in front of every API path.
 	APIURL string
@@ -76,6 +84,8 @@ type Publisher struct {
 	timeout time.Duration
 	now     func() time.Time
 	secrets []string
+	name    string
+	vars    string // the credentials' prefix, for messages
 
 	mu       sync.Mutex
 	username string
@@ -85,11 +95,15 @@ type Publisher struct {
 // New checks the options and returns a Publisher. It names the HERALD_X_*
 // variable at fault when a credential is missing or a value is not valid.
 func New(o Options) (*Publisher, error) {
+	vars := o.Credentials
+	if vars == "" {
+		vars = "HERALD_X"
+	}
 	for _, c := range []struct{ name, value string }{
-		{"HERALD_X_CONSUMER_KEY", o.ConsumerKey},
-		{"HERALD_X_CONSUMER_SECRET", o.ConsumerSecret},
-		{"HERALD_X_ACCESS_TOKEN", o.AccessToken},
-		{"HERALD_X_ACCESS_SECRET", o.AccessSecret},
+		{vars + "_CONSUMER_KEY", o.ConsumerKey},
+		{vars + "_CONSUMER_SECRET", o.ConsumerSecret},
+		{vars + "_ACCESS_TOKEN", o.AccessToken},
+		{vars + "_ACCESS_SECRET", o.AccessSecret},
 	} {
 		if strings.TrimSpace(c.value) == "" {
 			return nil, fmt.Errorf("x: %s is not set", c.name)
@@ -100,7 +114,7 @@ func New(o Options) (*Publisher, error) {
 		api = APIv2
 	}
 	if api != APIv2 && api != APIv11 {
-		return nil, fmt.Errorf("x: HERALD_X_API is %q; use %q or %q", o.API, APIv2, APIv11)
+		return nil, fmt.Errorf("x: %s_API is %q; use %q or %q", vars, o.API, APIv2, APIv11)
 	}
 	raw := o.APIURL
 	if raw == "" {
@@ -111,7 +125,7 @@ func New(o Options) (*Publisher, error) {
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" ||
 		base.User != nil || base.RawQuery != "" || base.Fragment != "" {
 		// The value is not repeated: a mistyped URL may hold a password.
-		return nil, fmt.Errorf("x: HERALD_X_API_URL must be an http or https address such as %s, with no user, query or fragment", DefaultAPIURL)
+		return nil, fmt.Errorf("x: %s_API_URL must be an http or https address such as %s, with no user, query or fragment", vars, DefaultAPIURL)
 	}
 
 	hc := o.HTTPClient
@@ -127,7 +141,13 @@ func New(o Options) (*Publisher, error) {
 	if now == nil {
 		now = time.Now
 	}
+	name := o.Name
+	if name == "" {
+		name = "x"
+	}
 	return &Publisher{
+		name:    name,
+		vars:    vars,
 		api:     api,
 		baseURL: raw,
 		base:    base,
@@ -145,17 +165,19 @@ func New(o Options) (*Publisher, error) {
 // turn the POST into a GET or send the signed request to another host.
 func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
-// Name is the destination's platform name.
-func (p *Publisher) Name() string { return "x" }
+// Name is the destination's name ("x" unless Options.Name says otherwise).
+func (p *Publisher) Name() string { return p.name }
 
-// Publish posts text to the account. On success it returns the post's id and
-// address. Failures are news.ErrDuplicate (wrapped) when X already holds the
-// same text, or a *news.PublishError.
-func (p *Publisher) Publish(ctx context.Context, text string) (news.Published, error) {
+// Publish posts m.Text to the account; X makes the link card itself from
+// the page's og: tags, and finds the language itself, so the rest of m is
+// not sent. On success it returns the post's id and address. Failures are
+// news.ErrDuplicate (wrapped) when X already holds the same text, or a
+// *news.PublishError.
+func (p *Publisher) Publish(ctx context.Context, m news.Message) (news.Published, error) {
 	if p.api == APIv11 {
-		return p.publishV11(ctx, text)
+		return p.publishV11(ctx, m.Text)
 	}
-	return p.publishV2(ctx, text)
+	return p.publishV2(ctx, m.Text)
 }
 
 // Verify checks the credentials with X and returns the account's username
@@ -205,4 +227,12 @@ func (p *Publisher) postURL(ctx context.Context, id, known string) string {
 		return "https://x.com/i/status/" + url.PathEscape(id)
 	}
 	return "https://x.com/" + url.PathEscape(name) + "/status/" + url.PathEscape(id)
+}
+
+// prefix is the credentials' variables' prefix, for messages.
+func (p *Publisher) prefix() string {
+	if p.vars == "" {
+		return "HERALD_X"
+	}
+	return p.vars
 }

@@ -187,7 +187,7 @@ func TestPublishV2(t *testing.T) {
 	e := newEnv(t, setup{api: x.APIv2})
 	ctx := context.Background()
 	text := "Council approves the new bridge https://news.example/bridge?utm=x"
-	got, err := e.pub.Publish(ctx, text)
+	got, err := e.pub.Publish(ctx, news.Message{Text: text})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +205,7 @@ func TestPublishV2(t *testing.T) {
 	}
 
 	// The username is looked up once.
-	if _, err := e.pub.Publish(ctx, "Second story"); err != nil {
+	if _, err := e.pub.Publish(ctx, news.Message{Text: "Second story"}); err != nil {
 		t.Fatal(err)
 	}
 	if n := e.hits.get("/2/users/me"); n != 1 {
@@ -226,7 +226,7 @@ func TestPublishV2WithoutUsername(t *testing.T) {
 			next.ServeHTTP(w, r)
 		})
 	}})
-	got, err := e.pub.Publish(context.Background(), "Roads closed for the marathon")
+	got, err := e.pub.Publish(context.Background(), news.Message{Text: "Roads closed for the marathon"})
 	if err != nil {
 		t.Fatalf("a failed username look-up failed the post: %v", err)
 	}
@@ -241,7 +241,7 @@ func TestPublishV11(t *testing.T) {
 	// the signature over the rewritten address.
 	e := newEnv(t, setup{api: x.APIv11, prefix: "/xapi", fake: xfake.Options{Username: "citydesk"}})
 	text := "Storm warning: ferries cancelled, 100% of routes & more ~ https://news.example/storm"
-	got, err := e.pub.Publish(context.Background(), text)
+	got, err := e.pub.Publish(context.Background(), news.Message{Text: text})
 	if err != nil {
 		t.Fatalf("%v (fake says %q)", err, e.fake.AuthFailures())
 	}
@@ -266,7 +266,7 @@ func TestPublishFailures(t *testing.T) {
 		t.Run(api, func(t *testing.T) {
 			t.Run("wrong consumer secret", func(t *testing.T) {
 				e := newEnv(t, setup{api: api, options: func(o *x.Options) { o.ConsumerSecret = "CSEC-wrong-consumer-secret" }})
-				_, err := e.pub.Publish(context.Background(), "A story")
+				_, err := e.pub.Publish(context.Background(), news.Message{Text: "A story"})
 				pe := publishError(t, err, news.Permanent, 401)
 				if !strings.Contains(pe.Reason, "X rejected the credentials (401)") || !strings.Contains(pe.Reason, "HERALD_X_CONSUMER_KEY") {
 					t.Fatalf("reason %q", pe.Reason)
@@ -283,10 +283,10 @@ func TestPublishFailures(t *testing.T) {
 			})
 			t.Run("duplicate", func(t *testing.T) {
 				e := newEnv(t, setup{api: api})
-				if _, err := e.pub.Publish(context.Background(), "Same story"); err != nil {
+				if _, err := e.pub.Publish(context.Background(), news.Message{Text: "Same story"}); err != nil {
 					t.Fatal(err)
 				}
-				_, err := e.pub.Publish(context.Background(), "Same story")
+				_, err := e.pub.Publish(context.Background(), news.Message{Text: "Same story"})
 				if !errors.Is(err, news.ErrDuplicate) {
 					t.Fatalf("got %v, want news.ErrDuplicate", err)
 				}
@@ -298,13 +298,13 @@ func TestPublishFailures(t *testing.T) {
 			t.Run("unavailable", func(t *testing.T) {
 				e := newEnv(t, setup{api: api})
 				e.fake.Push(xfake.Unavailable())
-				_, err := e.pub.Publish(context.Background(), "A story")
+				_, err := e.pub.Publish(context.Background(), news.Message{Text: "A story"})
 				pe := publishError(t, err, news.Transient, 503)
 				if !strings.Contains(pe.Reason, "unavailable") {
 					t.Fatalf("reason %q", pe.Reason)
 				}
 				// And the retry goes through.
-				if _, err := e.pub.Publish(context.Background(), "A story"); err != nil {
+				if _, err := e.pub.Publish(context.Background(), news.Message{Text: "A story"}); err != nil {
 					t.Fatal(err)
 				}
 			})
@@ -313,7 +313,7 @@ func TestPublishFailures(t *testing.T) {
 				reset := now.Add(6 * time.Second)
 				e := newEnv(t, setup{api: api, options: func(o *x.Options) { o.Clock = func() time.Time { return now } }})
 				e.fake.Push(xfake.RateLimited(reset))
-				_, err := e.pub.Publish(context.Background(), "A story")
+				_, err := e.pub.Publish(context.Background(), news.Message{Text: "A story"})
 				pe := publishError(t, err, news.RateLimited, 429)
 				if !pe.Until.Equal(time.Unix(reset.Unix(), 0)) {
 					t.Fatalf("Until = %v, want %v", pe.Until, reset.Truncate(time.Second))
@@ -325,7 +325,7 @@ func TestPublishFailures(t *testing.T) {
 			t.Run("out of credits", func(t *testing.T) {
 				e := newEnv(t, setup{api: api})
 				e.fake.Push(xfake.PaymentRequired())
-				_, err := e.pub.Publish(context.Background(), "A story")
+				_, err := e.pub.Publish(context.Background(), news.Message{Text: "A story"})
 				pe := publishError(t, err, news.Permanent, 402)
 				if !strings.Contains(pe.Reason, "out of API credits") || !strings.Contains(pe.Reason, "does not have any credits") {
 					t.Fatalf("reason %q", pe.Reason)
@@ -333,7 +333,7 @@ func TestPublishFailures(t *testing.T) {
 			})
 			t.Run("too long", func(t *testing.T) {
 				e := newEnv(t, setup{api: api})
-				_, err := e.pub.Publish(context.Background(), strings.Repeat("long words ", 30))
+				_, err := e.pub.Publish(context.Background(), news.Message{Text: strings.Repeat("long words ", 30)})
 				status := 400
 				if api == x.APIv11 {
 					status = 403 // v1.1 answers code 186 with 403
@@ -347,7 +347,7 @@ func TestPublishFailures(t *testing.T) {
 				e := newEnv(t, setup{api: api})
 				detail := "Your client app is not configured with the appropriate oauth1 app permissions for this endpoint."
 				e.fake.Push(xfake.Forbidden(detail))
-				_, err := e.pub.Publish(context.Background(), "A story")
+				_, err := e.pub.Publish(context.Background(), news.Message{Text: "A story"})
 				pe := publishError(t, err, news.Permanent, 403)
 				if !strings.Contains(pe.Reason, detail) {
 					t.Fatalf("reason %q lacks X's detail", pe.Reason)
@@ -356,13 +356,13 @@ func TestPublishFailures(t *testing.T) {
 			t.Run("server error", func(t *testing.T) {
 				e := newEnv(t, setup{api: api})
 				e.fake.Push(xfake.ServerError(http.StatusBadGateway))
-				_, err := e.pub.Publish(context.Background(), "A story")
+				_, err := e.pub.Publish(context.Background(), news.Message{Text: "A story"})
 				publishError(t, err, news.Transient, 502)
 			})
 			t.Run("scripted 401", func(t *testing.T) {
 				e := newEnv(t, setup{api: api})
 				e.fake.Push(xfake.Unauthorized())
-				_, err := e.pub.Publish(context.Background(), "A story")
+				_, err := e.pub.Publish(context.Background(), news.Message{Text: "A story"})
 				publishError(t, err, news.Permanent, 401)
 			})
 		})
@@ -376,7 +376,7 @@ func TestRateLimitWaitsForTheDailyReset(t *testing.T) {
 			e := newEnv(t, setup{api: api, options: func(o *x.Options) { o.Clock = func() time.Time { return now } }})
 			windowReset, dayReset := now.Add(6*time.Second), now.Add(5*time.Hour)
 			e.fake.Push(xfake.DailyLimitReached(windowReset, dayReset))
-			_, err := e.pub.Publish(context.Background(), "A story")
+			_, err := e.pub.Publish(context.Background(), news.Message{Text: "A story"})
 			pe := publishError(t, err, news.RateLimited, 429)
 			if !pe.Until.Equal(time.Unix(dayReset.Unix(), 0)) {
 				t.Fatalf("Until = %v, want the 24-hour reset %v", pe.Until, dayReset)
@@ -395,7 +395,7 @@ func TestRateLimitRemembersADailyLimitSeenOnSuccess(t *testing.T) {
 		fake:    xfake.Options{UserDailyLimit: 1, Clock: func() time.Time { return now }},
 		options: func(o *x.Options) { o.Clock = func() time.Time { return now } },
 	})
-	if _, err := e.pub.Publish(context.Background(), "The day's only post"); err != nil {
+	if _, err := e.pub.Publish(context.Background(), news.Message{Text: "The day's only post"}); err != nil {
 		t.Fatal(err)
 	}
 	st := e.pub.Limits()
@@ -405,7 +405,7 @@ func TestRateLimitRemembersADailyLimitSeenOnSuccess(t *testing.T) {
 	}
 	// The next 429 names only the 15-minute window; the remembered day wins.
 	e.fake.Push(xfake.RateLimited(now.Add(6 * time.Second)))
-	_, err := e.pub.Publish(context.Background(), "One more")
+	_, err := e.pub.Publish(context.Background(), news.Message{Text: "One more"})
 	pe := publishError(t, err, news.RateLimited, 429)
 	if !pe.Until.Equal(dayReset) {
 		t.Fatalf("Until = %v, want %v", pe.Until, dayReset)
@@ -441,7 +441,7 @@ func TestRateLimitWithoutReset(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, err = p.Publish(context.Background(), "A story")
+			_, err = p.Publish(context.Background(), news.Message{Text: "A story"})
 			pe := publishError(t, err, news.RateLimited, 429)
 			if !pe.Until.Equal(tc.want) {
 				t.Fatalf("Until = %v, want %v", pe.Until, tc.want)
@@ -461,7 +461,7 @@ func TestNetworkFailuresAreTransient(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				_, err = p.Publish(context.Background(), "A story")
+				_, err = p.Publish(context.Background(), news.Message{Text: "A story"})
 				pe := publishError(t, err, news.Transient, 0)
 				if !strings.Contains(pe.Reason, "could not reach X") {
 					t.Fatalf("reason %q", pe.Reason)
@@ -470,7 +470,7 @@ func TestNetworkFailuresAreTransient(t *testing.T) {
 			t.Run("timeout", func(t *testing.T) {
 				e := newEnv(t, setup{api: api, clientTO: 200 * time.Millisecond})
 				e.fake.SetDelay(5 * time.Second)
-				_, err := e.pub.Publish(context.Background(), "A story")
+				_, err := e.pub.Publish(context.Background(), news.Message{Text: "A story"})
 				pe := publishError(t, err, news.Transient, 0)
 				if !strings.Contains(pe.Reason, "did not answer in time") {
 					t.Fatalf("reason %q", pe.Reason)
@@ -487,7 +487,7 @@ func TestNetworkFailuresAreTransient(t *testing.T) {
 					e.fake.WaitInFlight(wctx, 1)
 					cancel()
 				}()
-				_, err := e.pub.Publish(ctx, "A story")
+				_, err := e.pub.Publish(ctx, news.Message{Text: "A story"})
 				publishError(t, err, news.Transient, 0)
 				if !errors.Is(err, context.Canceled) {
 					t.Fatalf("%v does not wrap context.Canceled", err)
@@ -506,7 +506,7 @@ func TestVerify(t *testing.T) {
 				t.Fatalf("Verify = %q, %v", name, err)
 			}
 			// Publish then needs no look-up of its own.
-			if _, err := e.pub.Publish(context.Background(), "A story"); err != nil {
+			if _, err := e.pub.Publish(context.Background(), news.Message{Text: "A story"}); err != nil {
 				t.Fatal(err)
 			}
 			if api == x.APIv2 && e.hits.get("/2/users/me") != 1 {
@@ -526,7 +526,7 @@ func TestLimitsReportsHeaders(t *testing.T) {
 		t.Fatalf("before any post: %+v", st)
 	}
 	for i := range 3 {
-		if _, err := e.pub.Publish(context.Background(), fmt.Sprint("story ", i)); err != nil {
+		if _, err := e.pub.Publish(context.Background(), news.Message{Text: fmt.Sprint("story ", i)}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -559,7 +559,7 @@ func TestErrorsNeverHoldSecrets(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				_, err = p.Publish(context.Background(), "A story")
+				_, err = p.Publish(context.Background(), news.Message{Text: "A story"})
 				if err == nil {
 					t.Fatal("no error")
 				}
@@ -572,14 +572,14 @@ func TestErrorsNeverHoldSecrets(t *testing.T) {
 			srv := httptest.NewServer(http.NotFoundHandler())
 			srv.Close()
 			p, _ := x.New(x.Options{APIURL: srv.URL, API: api, ConsumerKey: consumerKey, ConsumerSecret: consumerSecret, AccessToken: accessToken, AccessSecret: accessSecret})
-			_, err := p.Publish(context.Background(), "A story")
+			_, err := p.Publish(context.Background(), news.Message{Text: "A story"})
 			noSecrets(t, err)
 		})
 		t.Run(api+" fake X", func(t *testing.T) {
 			e := newEnv(t, setup{api: api})
 			for _, r := range []xfake.Response{xfake.Unauthorized(), xfake.PaymentRequired(), xfake.Unavailable(), xfake.RateLimited(time.Now().Add(time.Minute)), xfake.Forbidden("no"), xfake.TooLong()} {
 				e.fake.Push(r)
-				_, err := e.pub.Publish(context.Background(), "A story")
+				_, err := e.pub.Publish(context.Background(), news.Message{Text: "A story"})
 				if err == nil {
 					t.Fatal("no error")
 				}
@@ -601,7 +601,7 @@ func TestRedirectIsNotFollowed(t *testing.T) {
 			}))
 			defer srv.Close()
 			p, _ := x.New(x.Options{APIURL: srv.URL, API: api, ConsumerKey: consumerKey, ConsumerSecret: consumerSecret, AccessToken: accessToken, AccessSecret: accessSecret})
-			_, err := p.Publish(context.Background(), "A story")
+			_, err := p.Publish(context.Background(), news.Message{Text: "A story"})
 			pe := publishError(t, err, news.Permanent, 301)
 			if followed || !strings.Contains(pe.Reason, "HERALD_X_API_URL") {
 				t.Fatalf("followed %v, reason %q", followed, pe.Reason)
@@ -618,7 +618,7 @@ func TestConcurrentPublish(t *testing.T) {
 			errs := make([]error, 20)
 			for i := range errs {
 				wg.Go(func() {
-					_, errs[i] = e.pub.Publish(context.Background(), fmt.Sprint("story number ", i))
+					_, errs[i] = e.pub.Publish(context.Background(), news.Message{Text: fmt.Sprint("story number ", i)})
 				})
 			}
 			wg.Wait()

@@ -38,6 +38,9 @@ type Item struct {
 type Parsed struct {
 	Title string
 	Link  string
+	// Lang is the feed's language as it gives it (RSS <language> or
+	// dc:language, Atom xml:lang, JSON Feed language); empty when it does not.
+	Lang  string
 	Items []Item
 }
 
@@ -61,7 +64,7 @@ func Parse(body []byte, contentType, feedURL string) (*Parsed, error) {
 			base = l
 		}
 	}
-	p := &Parsed{Title: strings.TrimSpace(f.Title), Link: f.Link}
+	p := &Parsed{Title: strings.TrimSpace(f.Title), Link: f.Link, Lang: strings.TrimSpace(f.Language)}
 	for _, it := range f.Items {
 		if it == nil {
 			continue

@@ -26,7 +26,7 @@ func (s *DB) ArticleSeen(ctx context.Context, feedID int64, guid, key string) (b
 }
 
 const insertArticle = `INSERT INTO articles (feed_id, guid, url, url_key, title, summary, author,
-	categories, image_url, published_at, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	categories, image_url, lang, published_at, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 	ON CONFLICT DO NOTHING RETURNING id`
 
 // AddArticle records an article and, in the same transaction, its posts.
@@ -64,7 +64,7 @@ func (s *DB) AddArticles(ctx context.Context, batch []store.NewArticle) ([]bool,
 			a := n.Article
 			failed = a
 			err := tx.queryRow(ctx, insertArticle,
-				nullID(a.FeedID), a.GUID, a.URL, a.Key, a.Title, a.Summary, a.Author, cats[i], a.ImageURL,
+				nullID(a.FeedID), a.GUID, a.URL, a.Key, a.Title, a.Summary, a.Author, cats[i], a.ImageURL, a.Lang,
 				s.d.nullTime(a.Published), s.d.time(a.Seen)).Scan(&a.ID)
 			if errors.Is(err, sql.ErrNoRows) {
 				continue
@@ -107,8 +107,8 @@ func (s *DB) article(ctx context.Context, where string, arg any) (*news.Article,
 	var feedID sql.NullInt64
 	var cats string
 	err := s.queryRow(ctx, `SELECT id, feed_id, guid, url, url_key, title, summary, author, categories,
-		image_url, published_at, seen_at FROM articles WHERE `+where, arg).Scan(&a.ID, &feedID, &a.GUID, &a.URL, &a.Key,
-		&a.Title, &a.Summary, &a.Author, &cats, &a.ImageURL, timeInto(&a.Published), timeInto(&a.Seen))
+		image_url, lang, published_at, seen_at FROM articles WHERE `+where, arg).Scan(&a.ID, &feedID, &a.GUID, &a.URL, &a.Key,
+		&a.Title, &a.Summary, &a.Author, &cats, &a.ImageURL, &a.Lang, timeInto(&a.Published), timeInto(&a.Seen))
 	if err != nil {
 		return nil, fmt.Errorf("store: article %v: %w", arg, notFound(err))
 	}

@@ -63,9 +63,20 @@ func (t *tx) addEvent(ctx context.Context, id int64, from, to news.Status, reaso
 	return err
 }
 
-// AddPost adds a post.
-func (s *DB) AddPost(ctx context.Context, p *news.Post) error {
-	if err := s.inTx(ctx, func(tx *tx) error { return tx.insertPost(ctx, p) }); err != nil {
+// AddPost adds posts, all of them or, when one cannot be added, none.
+func (s *DB) AddPost(ctx context.Context, posts ...*news.Post) error {
+	err := s.inTx(ctx, func(tx *tx) error {
+		for _, p := range posts {
+			if err := tx.insertPost(ctx, p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		for _, p := range posts {
+			p.ID = 0
+		}
 		return fmt.Errorf("store: add post: %w", err)
 	}
 	return nil
@@ -94,6 +105,10 @@ func (s *DB) Posts(ctx context.Context, f store.PostFilter) ([]*news.Post, error
 	if f.Destination != "" {
 		where = append(where, "destination = ?")
 		args = append(args, f.Destination)
+	}
+	if f.ArticleID != 0 {
+		where = append(where, "article_id = ?")
+		args = append(args, f.ArticleID)
 	}
 	if !f.SortBefore.IsZero() {
 		where = append(where, "sort_at < ?")

@@ -55,6 +55,9 @@ func Run(t *testing.T, newDB Backend) {
 		{"Sessions", testSessions},
 		{"SignInFailures", one(testSignInFailures)},
 		{"ArticleByKey", one(testArticleByKey)},
+		{"ArticleLanguage", one(testArticleLanguage)},
+		{"PostsTogether", one(testPostsTogether)},
+		{"NetworkSessions", testNetworkSessions},
 		{"ListAndCount", one(testListAndCount)},
 		{"Pages", one(testPages)},
 		{"TimePrecision", one(testTimePrecision)},
@@ -596,6 +599,83 @@ func testArticleByKey(t *testing.T, s store.Store) {
 	}
 	if _, err := s.ArticleByKey(ctx, "nope"); !errors.Is(err, news.ErrNotFound) {
 		t.Errorf("missing key: %v", err)
+	}
+}
+
+// An article keeps its language.
+func testArticleLanguage(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	a := article(0, 8)
+	a.Lang = "pt-BR"
+	if _, err := s.AddArticle(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Article(ctx, a.ID); err != nil || got.Lang != "pt-BR" {
+		t.Errorf("Article = %+v, %v; want Lang pt-BR", got, err)
+	}
+	b := article(0, 9)
+	if _, err := s.AddArticle(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.ArticleByKey(ctx, b.Key); err != nil || got.Lang != "" {
+		t.Errorf("ArticleByKey = %+v, %v; want no language", got, err)
+	}
+}
+
+// Posts added together are added all or none, and an article's posts are
+// listed by its id.
+func testPostsTogether(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	a := article(0, 10)
+	if _, err := s.AddArticle(ctx, a, queued("x", t0)); err != nil {
+		t.Fatal(err)
+	}
+	post := func(dest string) *news.Post {
+		p := queued(dest, t0)
+		p.ArticleID, p.Destination = a.ID, dest
+		return p
+	}
+	bsky, again := post("bluesky"), post("x")
+	if err := s.AddPost(ctx, bsky, again); !errors.Is(err, news.ErrConflict) {
+		t.Fatalf("posts with one already made: %v, want ErrConflict", err)
+	}
+	if bsky.ID != 0 {
+		t.Errorf("a post not added has id %d", bsky.ID)
+	}
+	if got, err := s.Posts(ctx, store.PostFilter{ArticleID: a.ID}); err != nil || len(got) != 1 || got[0].Destination != "x" {
+		t.Fatalf("posts of the article after a refused add: %+v %v", got, err)
+	}
+	bsky, masto := post("bluesky"), post("mastodon")
+	if err := s.AddPost(ctx, bsky, masto); err != nil || bsky.ID == 0 || masto.ID == 0 {
+		t.Fatalf("two posts: %v, ids %d %d", err, bsky.ID, masto.ID)
+	}
+	if err := s.AddPost(ctx, queued("free", t0)); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Posts(ctx, store.PostFilter{ArticleID: a.ID})
+	if err != nil || len(got) != 3 {
+		t.Errorf("posts of the article: %d, %v; want 3", len(got), err)
+	}
+}
+
+// A network session saved by one replica is read by another, and replaced.
+func testNetworkSessions(t *testing.T, open Opener) {
+	ctx := context.Background()
+	a, b := open(t), open(t)
+	if data, err := a.LoadSession(ctx, "bluesky"); err != nil || data != nil {
+		t.Fatalf("no session yet: %q, %v", data, err)
+	}
+	if err := a.SaveSession(ctx, "bluesky", []byte(`{"accessJwt":"one"}`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.SaveSession(ctx, "bluesky", []byte(`{"accessJwt":"two"}`)); err != nil {
+		t.Fatal(err)
+	}
+	if data, err := b.LoadSession(ctx, "bluesky"); err != nil || string(data) != `{"accessJwt":"two"}` {
+		t.Errorf("session from the other handle: %q, %v", data, err)
+	}
+	if data, err := b.LoadSession(ctx, "bluesky-es"); err != nil || data != nil {
+		t.Errorf("another destination's session: %q, %v", data, err)
 	}
 }
 

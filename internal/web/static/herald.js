@@ -1,36 +1,56 @@
 // herald's dashboard works without this script. With it, a post's length as
-// X counts it updates as the editor types (herald's server does the counting,
-// through /api/v1/preview), and times are shown and entered in the editor's
-// own time zone instead of UTC.
+// its network counts it (X's weighted characters, Bluesky's graphemes, a
+// Mastodon server's characters) updates as the editor types: herald's
+// server does the counting, through /api/v1/preview. And times are shown
+// and entered in the editor's own time zone instead of UTC.
 (function () {
   'use strict';
 
   var meta = document.querySelector('meta[name="csrf-token"]');
   var csrf = meta ? meta.content : '';
 
-  // Live counter: a textarea with data-counter names the element that shows
-  // "weighted / limit".
+  // Live counter: a textarea's data-counter names the elements (space
+  // separated) that show "length / limit". An element's data-destination,
+  // when set, names the destination whose count it shows (its network's);
+  // without it, X's. One preview counts the text for every destination.
   function liveCounter(textarea) {
-    var out = document.getElementById(textarea.dataset.counter);
-    if (!out) return;
-    var n = out.querySelector('.n'), limit = out.querySelector('.limit'), note = out.querySelector('.note');
+    var outs = textarea.dataset.counter.split(/\s+/).map(function (id) {
+      return document.getElementById(id);
+    }).filter(Boolean);
+    if (!outs.length) return;
     var timer = 0, seq = 0;
 
-    function show(text, weighted, max, valid) {
-      n.textContent = String(weighted);
+    function show(out, text, weighted, max, valid) {
+      var limit = out.querySelector('.limit'), note = out.querySelector('.note'), who = out.dataset.who || 'X';
+      out.querySelector('.n').textContent = String(weighted);
       limit.textContent = String(max);
       var over = weighted > max;
       out.classList.toggle('over', over);
-      note.textContent = over ? ' — too long for X, by ' + (weighted - max) : '';
-      if (over || (!valid && text.trim() !== '')) textarea.setAttribute('aria-invalid', 'true');
-      else textarea.removeAttribute('aria-invalid');
+      note.textContent = over ? ' — too long for ' + who + ', by ' + (weighted - max) : '';
       out.countedText = text;
       out.dataset.state = 'ok';
+      return over || (!valid && text.trim() !== '');
+    }
+
+    function showAll(text, res) {
+      var bad = false;
+      outs.forEach(function (out) {
+        var dest = out.dataset.destination || '', mine = null;
+        if (!res) {
+          bad = show(out, text, 0, Number(out.querySelector('.limit').textContent) || 280, false) || bad;
+          return;
+        }
+        (res.destinations || []).forEach(function (d) { if (d.name === dest) mine = d; });
+        if (dest && mine) bad = show(out, text, mine.length, mine.limit, mine.valid) || bad;
+        else bad = show(out, text, res.weighted_length, res.limit, res.valid) || bad;
+      });
+      if (bad) textarea.setAttribute('aria-invalid', 'true');
+      else textarea.removeAttribute('aria-invalid');
     }
 
     function count() {
       var text = textarea.value, mine = ++seq;
-      if (text === '') { show(text, 0, Number(limit.textContent) || 280, false); return; }
+      if (text === '') { showAll(text, null); return; }
       fetch('/api/v1/preview', {
         method: 'POST',
         credentials: 'same-origin',
@@ -40,16 +60,18 @@
         if (!resp.ok) throw new Error('HTTP ' + resp.status);
         return resp.json();
       }).then(function (res) {
-        if (mine === seq) show(text, res.weighted_length, res.limit, res.valid);
+        if (mine === seq) showAll(text, res);
       }).catch(function () {
         if (mine !== seq) return;
-        out.dataset.state = 'error';
-        note.textContent = ' — could not count just now; herald checks again when you save';
+        outs.forEach(function (out) {
+          out.dataset.state = 'error';
+          out.querySelector('.note').textContent = ' — could not count just now; herald checks again when you save';
+        });
       });
     }
 
     textarea.addEventListener('input', function () {
-      out.dataset.state = 'busy';
+      outs.forEach(function (out) { out.dataset.state = 'busy'; });
       clearTimeout(timer);
       timer = setTimeout(count, 250);
     });

@@ -56,7 +56,7 @@ func TestFakexServesAndControls(t *testing.T) {
 	}
 	result := make(chan error, 1)
 	go func() {
-		_, err := pub.Publish(context.Background(), "Held across the process boundary")
+		_, err := pub.Publish(context.Background(), news.Message{Text: "Held across the process boundary"})
 		result <- err
 	}()
 	deadline := time.Now().Add(10 * time.Second)
@@ -91,7 +91,7 @@ func TestFakexServesAndControls(t *testing.T) {
 	if r := control("POST", "/_fake/push", string(b)); r.StatusCode != http.StatusNoContent {
 		t.Fatalf("push: %d", r.StatusCode)
 	}
-	_, err = pub.Publish(context.Background(), "Second story")
+	_, err = pub.Publish(context.Background(), news.Message{Text: "Second story"})
 	var pe *news.PublishError
 	if !errors.As(err, &pe) || pe.Kind != news.Transient || pe.Status != 503 {
 		t.Fatalf("scripted 503: %v", err)
