@@ -24,6 +24,7 @@ import (
 
 	"github.com/heraldhq/herald/internal/media"
 	"github.com/heraldhq/herald/internal/news"
+	"github.com/heraldhq/herald/internal/publish"
 )
 
 // DefaultService is the PDS herald talks to unless HERALD_BLUESKY_SERVICE
@@ -130,14 +131,7 @@ func New(o Options) (*Publisher, error) {
 	if name == "" {
 		name = "bluesky"
 	}
-	hc := o.HTTPClient
-	if hc == nil {
-		hc = &http.Client{Timeout: defaultTimeout}
-	}
-	// A PDS never redirects an XRPC call; following one would resend the
-	// tokens elsewhere.
-	client := *hc
-	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	client := publish.Client(o.HTTPClient, defaultTimeout)
 	now := o.Clock
 	if now == nil {
 		now = time.Now
@@ -148,7 +142,7 @@ func New(o Options) (*Publisher, error) {
 	}
 	return &Publisher{
 		name: name, vars: vars, handle: strings.TrimPrefix(strings.TrimSpace(o.Handle), "@"), password: o.AppPassword,
-		service: service, store: o.Sessions, images: o.Images, client: &client, now: now,
+		service: service, store: o.Sessions, images: o.Images, client: client, now: now,
 		log: log.With("destination", name),
 	}, nil
 }

@@ -1,11 +1,9 @@
 package bluesky
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/heraldhq/herald/internal/news"
+	"github.com/heraldhq/herald/internal/publish"
 )
 
 const (
@@ -147,15 +146,7 @@ func (p *Publisher) rateLimited(a answer) error {
 
 // unreachable classifies a failure to get an answer at all.
 func (p *Publisher) unreachable(err error) *news.PublishError {
-	reason := "could not reach Bluesky: " + err.Error()
-	var ne net.Error
-	switch {
-	case errors.Is(err, context.Canceled):
-		reason = "the call to Bluesky was canceled before it answered"
-	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
-		reason = "Bluesky did not answer in time"
-	}
-	return p.failure(news.Transient, 0, reason, err)
+	return p.failure(news.Transient, 0, publish.Unreachable("Bluesky", err), err)
 }
 
 // failure builds a PublishError whose reason is one line of plain words

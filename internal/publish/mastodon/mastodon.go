@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -26,6 +25,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/heraldhq/herald/internal/news"
+	"github.com/heraldhq/herald/internal/publish"
 )
 
 // Visibilities a destination may post with.
@@ -121,18 +121,12 @@ func New(o Options) (*Publisher, error) {
 	if name == "" {
 		name = "mastodon"
 	}
-	hc := o.HTTPClient
-	if hc == nil {
-		hc = &http.Client{Timeout: defaultTimeout}
-	}
-	client := *hc
-	// The API never redirects; following one would send the token elsewhere.
-	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	client := publish.Client(o.HTTPClient, defaultTimeout)
 	now := o.Clock
 	if now == nil {
 		now = time.Now
 	}
-	return &Publisher{name: name, vars: vars, server: server, token: o.Token, visibility: vis, client: &client, now: now}, nil
+	return &Publisher{name: name, vars: vars, server: server, token: o.Token, visibility: vis, client: client, now: now}, nil
 }
 
 // Name is the destination's name.
@@ -442,15 +436,7 @@ func (p *Publisher) classify(a answer) error {
 }
 
 func (p *Publisher) unreachable(err error) *news.PublishError {
-	reason := "could not reach Mastodon: " + err.Error()
-	var ne net.Error
-	switch {
-	case errors.Is(err, context.Canceled):
-		reason = "the call to Mastodon was canceled before it answered"
-	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
-		reason = "Mastodon did not answer in time"
-	}
-	return p.failure(news.Transient, 0, reason, err)
+	return p.failure(news.Transient, 0, publish.Unreachable("Mastodon", err), err)
 }
 
 // failure builds a PublishError whose reason is one line of plain words

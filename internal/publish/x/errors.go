@@ -1,17 +1,16 @@
 package x
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"strings"
 	"time"
 	"unicode"
 
 	"github.com/heraldhq/herald/internal/news"
+	"github.com/heraldhq/herald/internal/publish"
 )
 
 // X's v1.1 error codes that change what herald does. v2 answers carry them
@@ -170,15 +169,7 @@ func orDefault(s, def string) string {
 // unreachable classifies a failure to get an answer at all: the network,
 // a timeout, or the caller giving up. All of them are worth another try.
 func (p *Publisher) unreachable(err error) *news.PublishError {
-	reason := "could not reach X: " + err.Error()
-	var ne net.Error
-	switch {
-	case errors.Is(err, context.Canceled):
-		reason = "the post to X was canceled before X answered"
-	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
-		reason = "X did not answer in time"
-	}
-	return p.failure(news.Transient, 0, reason, err)
+	return p.failure(news.Transient, 0, publish.Unreachable("X", err), err)
 }
 
 // failure builds a PublishError whose reason is one line of plain words

@@ -12,6 +12,7 @@ import (
 	"github.com/dghubble/go-twitter/twitter"
 
 	"github.com/heraldhq/herald/internal/news"
+	"github.com/heraldhq/herald/internal/publish"
 )
 
 // publishV11 posts through go-twitter's statuses/update.json.
@@ -74,7 +75,7 @@ func (p *Publisher) v11Client(ctx context.Context) (*twitter.Client, *rewriteTra
 		ctx, cancel = context.WithTimeout(ctx, p.timeout)
 	}
 	rt := &rewriteTransport{ctx: ctx, to: p.base, next: p.signer}
-	return twitter.NewClient(&http.Client{Transport: rt, CheckRedirect: noRedirects}), rt, cancel
+	return twitter.NewClient(&http.Client{Transport: rt, CheckRedirect: publish.NoRedirects}), rt, cancel
 }
 
 // rewriteTransport sends go-twitter's requests to another base URL. It also

@@ -19,6 +19,7 @@ import (
 	"github.com/dghubble/oauth1"
 
 	"github.com/heraldhq/herald/internal/news"
+	"github.com/heraldhq/herald/internal/publish"
 )
 
 // APIs herald can post through.
@@ -152,18 +153,13 @@ func New(o Options) (*Publisher, error) {
 		baseURL: raw,
 		base:    base,
 		signer:  signer,
-		client:  &http.Client{Transport: signer, Timeout: hc.Timeout, CheckRedirect: noRedirects},
+		client:  &http.Client{Transport: signer, Timeout: hc.Timeout, CheckRedirect: publish.NoRedirects},
 		timeout: hc.Timeout,
 		now:     now,
 		secrets: []string{o.ConsumerKey, o.ConsumerSecret, o.AccessToken, o.AccessSecret},
 		rate:    unknownRate(),
 	}, nil
 }
-
-// noRedirects stops the client at a redirect: X's API never redirects a post,
-// so one means HERALD_X_API_URL points somewhere else, and following it would
-// turn the POST into a GET or send the signed request to another host.
-func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 // Name is the destination's name ("x" unless Options.Name says otherwise).
 func (p *Publisher) Name() string { return p.name }
