@@ -251,12 +251,24 @@ func redactURL(s string) string {
 }
 
 // openStore opens the database HERALD_DATABASE names: a PostgreSQL URL or
-// a SQLite file.
+// a SQLite file. One that cannot be opened is a configuration error: one
+// line naming HERALD_DATABASE and the cause in words (dbproblem.go).
 func openStore(ctx context.Context, cfg *config.Config) (store.Store, error) {
 	if cfg.Postgres() {
-		return postgres.Open(ctx, cfg.Database)
+		st, err := postgres.Open(ctx, cfg.Database)
+		if err != nil {
+			return nil, &config.Error{Var: "HERALD_DATABASE", Msg: postgresProblem(cfg.Database, err)}
+		}
+		return st, nil
 	}
-	return sqlite.Open(ctx, cfg.Database)
+	if msg := sqliteFileProblem(cfg.Database); msg != "" {
+		return nil, &config.Error{Var: "HERALD_DATABASE", Msg: msg}
+	}
+	st, err := sqlite.Open(ctx, cfg.Database)
+	if err != nil {
+		return nil, &config.Error{Var: "HERALD_DATABASE", Msg: sqliteProblem(cfg.Database, err)}
+	}
+	return st, nil
 }
 
 // reloadOnHangup rereads the feed list and the destinations file when
