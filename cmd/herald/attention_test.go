@@ -118,11 +118,11 @@ const attentionToken = "editor-token-attention-0123"
 // desk is a herald run for these tests, with its newsroom, its fake X and
 // an editor's API.
 type desk struct {
-	t    *testing.T
-	h    *heraldProc
-	fx   *xfake.Server
+	t        *testing.T
+	h        *heraldProc
+	fx       *xfake.Server
 	newsSite *newsSite
-	addr string
+	addr     string
 }
 
 func startDesk(t *testing.T, env ...string) *desk {
