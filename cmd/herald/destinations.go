@@ -145,7 +145,7 @@ func (s *destinationSet) wiring(dests []config.Destination) ([]ingest.Target, ma
 				tagged.URL = compose.WithUTM(a.URL, utm)
 				return c.Article(&tagged)
 			},
-			Route: ingest.Route{Feeds: d.Feeds, Categories: d.Categories, Languages: d.Languages},
+			Route: ingest.Route{Feeds: d.Feeds, Categories: d.Categories, Languages: d.Languages, Include: d.Include, Exclude: d.Exclude},
 			Cards: d.Network == config.NetworkBluesky,
 		})
 		r := outbox.Destination{Network: d.Network, Text: rule, MinInterval: d.MinPostInterval, DailyCap: d.DailyCap,

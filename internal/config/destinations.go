@@ -44,6 +44,10 @@ type Destination struct {
 	Feeds      []string
 	Categories []string
 	Languages  []string
+	// Include and Exclude, when set, are regular expressions on an
+	// article's title, categories and URL: it takes only articles one of
+	// which Include matches, and none one of which Exclude matches.
+	Include, Exclude *regexp.Regexp
 	// Template is its posts' text/template (empty: compose's default).
 	Template string
 	// Hashtags maps categories to the hashtags its posts add.
@@ -220,7 +224,7 @@ var (
 // destinationKeys are the keys a destination may have, in the order
 // errors list them.
 var destinationKeys = []string{"name", "network", "credentials", "feeds", "categories", "languages", "template",
-	"hashtags", "utm", "min_post_interval", "daily_cap", "quiet_hours", "monthly_budget"}
+	"hashtags", "utm", "filters", "min_post_interval", "daily_cap", "quiet_hours", "monthly_budget"}
 
 // parseDestinations reads a destinations file's YAML. Keys nobody reads are
 // errors, as in yaml's KnownFields, and so is every value that does not
@@ -430,6 +434,30 @@ func (c *Config) parseDestination(node *yaml.Node, i int, envs map[string]string
 			return Destination{}, &Error{Var: v, Msg: fmt.Sprintf("%s (for destination %q)", msg, name)}
 		}
 		return fail(key, "%s", msg)
+	}
+
+	if v, ok := values["filters"]; ok {
+		if v.Kind != yaml.MappingNode {
+			return fail("filters", "must be a mapping with include, exclude or both: regular expressions on the title, categories and URL")
+		}
+		for i := 0; i+1 < len(v.Content); i += 2 {
+			k, e := v.Content[i].Value, v.Content[i+1]
+			if k != "include" && k != "exclude" {
+				return fail("filters", "unknown key %q (line %d; the keys are include and exclude)", k, v.Content[i].Line)
+			}
+			if e.Kind != yaml.ScalarNode {
+				return fail("filters", "%s must be a regular expression", k)
+			}
+			re, err := regexp.Compile(e.Value)
+			if err != nil {
+				return fail("filters", "%s: %q is not a regular expression: %v", k, e.Value, err)
+			}
+			if k == "include" {
+				d.Include = re
+			} else {
+				d.Exclude = re
+			}
+		}
 	}
 
 	if utm, ok, err := scalar("utm"); err != nil {

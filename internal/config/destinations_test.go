@@ -95,6 +95,9 @@ destinations:
     network: bluesky
     categories: [Kurdistan, syria]
     hashtags: {Syria: "#Syria"}
+    filters:
+      include: "(?i)refugee|aid"
+      exclude: "(?i)horoscope|/sponsored/"
   - name: mastodon
     network: mastodon
     credentials: HERALD_MASTODON
@@ -113,6 +116,9 @@ func TestDestinationsFile(t *testing.T) {
 		t.Fatalf("%d destinations", len(c.Destinations))
 	}
 	en, ar, bsky, masto := c.Destinations[0], c.Destinations[1], c.Destinations[2], c.Destinations[3]
+	if bsky.Include == nil || !bsky.Include.MatchString("Aid convoy") || bsky.Exclude == nil || !bsky.Exclude.MatchString("Horoscope") || en.Include != nil {
+		t.Errorf("filters: include %v, exclude %v", bsky.Include, bsky.Exclude)
+	}
 	if en.Name != "x-english" || en.Credentials != "HERALD_X" || en.Account.ConsumerKey != "ck-HERALD_X" ||
 		!slices.Equal(en.Feeds, []string{"https://example.org/en/feed/"}) || !slices.Equal(en.Languages, []string{"en"}) ||
 		en.Template != "{{.Title}}\n\n{{.URL}}" || en.UTM != "utm_source=x&utm_medium=social" || en.MonthlyBudget != 100 ||
@@ -181,7 +187,7 @@ func TestDestinationsFileErrors(t *testing.T) {
 		{"no destinations", "destinations: []\n", nil, `destinations: must list at least one destination`},
 		{"not a mapping", "destinations:\n  - x\n", nil, `destination "#1": line 2: a destination is a mapping of keys (name, network, …)`},
 		{"unknown key", dest("name: x", "network: x", "dialy_cap: 5"), nil,
-			`destination "x": unknown key "dialy_cap" (line 4; the keys are name, network, credentials, feeds, categories, languages, template, hashtags, utm, min_post_interval, daily_cap, quiet_hours, monthly_budget)`},
+			`destination "x": unknown key "dialy_cap" (line 4; the keys are name, network, credentials, feeds, categories, languages, template, hashtags, utm, filters, min_post_interval, daily_cap, quiet_hours, monthly_budget)`},
 		{"no name", dest("network: x"), nil, `destination "#1": name: is missing; every destination needs one, such as x-english`},
 		{"bad name", dest("name: X English", "network: x"), nil, `destination "X English": name: "X English" may hold only lower-case letters, digits and hyphens`},
 		{"two names", "destinations:\n  - {name: x, network: x}\n  - {name: x, network: bluesky}\n", networkCreds, `destination "x": name: two destinations have this name`},
@@ -206,6 +212,12 @@ func TestDestinationsFileErrors(t *testing.T) {
 		{"template too long for bluesky", dest("name: b", "network: bluesky", `template: "`+strings.Repeat("a", 290)+` {{.URL}}"`), networkCreds,
 			`destination "b": template: template leaves no room: its fixed text and the link count 332 of the limit 300`},
 		{"bad hashtags", dest("name: x", "network: x", "hashtags: Syria"), nil, `destination "x": hashtags: `},
+		{"filters not a mapping", dest("name: x", "network: x", "filters: sport"), nil,
+			`destination "x": filters: must be a mapping with include, exclude or both: regular expressions on the title, categories and URL`},
+		{"unknown filter", dest("name: x", "network: x", "filters: {only: sport}"), nil,
+			`destination "x": filters: unknown key "only" (line 4; the keys are include and exclude)`},
+		{"bad filter", dest("name: x", "network: x", "filters: {exclude: \"(sport\"}"), nil,
+			`destination "x": filters: exclude: "(sport" is not a regular expression: error parsing regexp: missing closing ): ` + "`(sport`"},
 		{"not utm", dest("name: x", "network: x", "utm: ref=x&utm_source=x"), nil,
 			`destination "x": utm: "ref" is not a utm_ parameter: only utm_* parameters are added to links, which herald leaves out when it tells articles apart`},
 		{"bad interval", dest("name: x", "network: x", "min_post_interval: 5"), nil, `destination "x": min_post_interval: "5" is not a duration (use a number with a unit: 90s, 2m, 1h30m)`},

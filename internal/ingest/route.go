@@ -1,6 +1,8 @@
 package ingest
 
 import (
+	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/heraldhq/herald/internal/news"
@@ -18,11 +20,22 @@ type Route struct {
 	// "pt-BR" takes "pt-BR" alone. An article whose language is unknown
 	// goes to no destination that lists languages.
 	Languages []string
+	// Include and Exclude, when set, match an article's title, a category
+	// or its URL: only articles Include matches are taken, and none that
+	// Exclude matches.
+	Include, Exclude *regexp.Regexp
 }
 
 // Accepts reports whether the route takes a.
 func (r Route) Accepts(a *news.Article) bool {
-	return r.feed(a.FeedURL) && r.category(a.Categories) && r.language(a.Lang)
+	return r.feed(a.FeedURL) && r.category(a.Categories) && r.language(a.Lang) &&
+		(r.Include == nil || matches(r.Include, a)) && (r.Exclude == nil || !matches(r.Exclude, a))
+}
+
+// matches reports whether re matches the article's title, a category or
+// its URL.
+func matches(re *regexp.Regexp, a *news.Article) bool {
+	return re.MatchString(a.Title) || slices.ContainsFunc(a.Categories, re.MatchString) || re.MatchString(a.URL)
 }
 
 func (r Route) feed(feedURL string) bool {

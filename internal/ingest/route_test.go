@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"slices"
 	"testing"
 
@@ -14,7 +15,8 @@ import (
 )
 
 func TestRouteAccepts(t *testing.T) {
-	a := &news.Article{FeedURL: "https://example.org/en/feed/", Categories: []string{"Kurdistan", "Politics"}, Lang: "en-US"}
+	a := &news.Article{FeedURL: "https://example.org/en/feed/", Categories: []string{"Kurdistan", "Politics"}, Lang: "en-US",
+		Title: "Erbil and Baghdad agree on budget", URL: "https://example.org/en/politics/erbil-baghdad/"}
 	for _, tc := range []struct {
 		name string
 		r    Route
@@ -33,6 +35,11 @@ func TestRouteAccepts(t *testing.T) {
 		{"a prefix that is not a language", Route{Languages: []string{"e"}}, false},
 		{"all three", Route{Feeds: []string{"https://example.org/en/feed/"}, Categories: []string{"Politics"}, Languages: []string{"en"}}, true},
 		{"two of three", Route{Feeds: []string{"https://example.org/en/feed/"}, Categories: []string{"Politics"}, Languages: []string{"ar"}}, false},
+		{"included by category", Route{Include: regexp.MustCompile(`^Kurd`)}, true},
+		{"not included", Route{Include: regexp.MustCompile(`(?i)sport`)}, false},
+		{"excluded by title", Route{Exclude: regexp.MustCompile(`(?i)parliament`)}, true},
+		{"excluded by URL", Route{Exclude: regexp.MustCompile(`/politics/`)}, false},
+		{"included, then excluded", Route{Include: regexp.MustCompile(`Kurd`), Exclude: regexp.MustCompile(`Politics`)}, false},
 	} {
 		if got := tc.r.Accepts(a); got != tc.want {
 			t.Errorf("%s: Accepts = %v, want %v", tc.name, got, tc.want)
