@@ -279,7 +279,8 @@ func TestExampleDestinationsFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(c.Destinations) < 3 {
-		t.Errorf("the example declares %d destinations", len(c.Destinations))
+	if len(c.Destinations) < 3 || c.Destinations[len(c.Destinations)-1].Exclude == nil {
+		t.Errorf("the example declares %d destinations: %+v", len(c.Destinations), c.Destinations)
 	}
 }
+
