@@ -283,4 +283,3 @@ func TestExampleDestinationsFile(t *testing.T) {
 		t.Errorf("the example declares %d destinations: %+v", len(c.Destinations), c.Destinations)
 	}
 }
-
