@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/caarlos0/env/v11"
+	"github.com/heraldhq/herald/internal/compose"
 )
 
 // Config is every setting herald reads. The env tags are the contract with
@@ -466,6 +467,7 @@ func (c *Config) Validate() error {
 		c.checkAllOrNone(NetworkBluesky, "Bluesky", c.BlueskyHandle, c.BlueskyAppPassword),
 		c.checkAllOrNone(NetworkMastodon, "Mastodon", c.MastodonServer, c.MastodonToken),
 		c.checkTokens(),
+		c.checkTexts(),
 	} {
 		if err != nil {
 			return err
@@ -588,6 +590,20 @@ func (c *Config) checkTokens() error {
 		if len(token) < MinTokenLength {
 			return &Error{Var: "HERALD_EDITOR_TOKENS", Msg: fmt.Sprintf("the token of %q is shorter than %d characters", name, MinTokenLength)}
 		}
+	}
+	return nil
+}
+
+// checkTexts refuses an X template or a hashtag mapping that cannot write
+// a post, at start rather than at the first post (and before herald takes
+// its address).
+func (c *Config) checkTexts() error {
+	tags, err := compose.ParseHashtags(c.Hashtags)
+	if err != nil {
+		return &Error{Var: "HERALD_HASHTAGS", Msg: err.Error()}
+	}
+	if _, err := compose.NewFor(compose.X(), strings.ReplaceAll(c.XTemplate, `\n`, "\n"), tags); err != nil {
+		return &Error{Var: "HERALD_X_TEMPLATE", Msg: strings.TrimPrefix(err.Error(), "compose: ")}
 	}
 	return nil
 }
