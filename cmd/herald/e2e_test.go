@@ -8,8 +8,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -17,10 +15,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/heraldhq/herald/internal/fixtures"
 	"github.com/heraldhq/herald/internal/publish/x/xfake"
+	"github.com/heraldhq/herald/internal/store/postgres/pgtest"
 )
 
 // newsroom is a news site in a test: an RSS feed whose items a test adds.
@@ -148,42 +145,7 @@ func TestEndToEnd(t *testing.T) {
 
 // TestEndToEndPostgres is the same on PostgreSQL.
 func TestEndToEndPostgres(t *testing.T) {
-	endToEnd(t, "v2", postgresURL(t))
-}
-
-// postgresURL returns a URL to a fresh schema of the test PostgreSQL, or
-// skips the test when none is configured.
-func postgresURL(t *testing.T) string {
-	t.Helper()
-	base := os.Getenv("HERALD_TEST_POSTGRES_URL")
-	if base == "" {
-		t.Skip("HERALD_TEST_POSTGRES_URL is not set; skipping the PostgreSQL test (.ci/run sets it)")
-	}
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		t.Fatalf("connect to the test PostgreSQL: %v", err)
-	}
-	defer conn.Close(ctx)
-	schema := fmt.Sprintf("herald_e2e_%d", time.Now().UnixNano())
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		c, err := pgx.Connect(context.Background(), base)
-		if err == nil {
-			c.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-			c.Close(context.Background())
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	endToEnd(t, "v2", pgtest.Schema(t))
 }
 
 func endToEnd(t *testing.T, api, database string) {

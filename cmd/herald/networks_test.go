@@ -23,6 +23,7 @@ import (
 	"github.com/heraldhq/herald/internal/publish/bluesky/bskyfake"
 	"github.com/heraldhq/herald/internal/publish/mastodon/mastofake"
 	"github.com/heraldhq/herald/internal/publish/x/xfake"
+	"github.com/heraldhq/herald/internal/store/postgres/pgtest"
 )
 
 // site is a news site in a test with feeds in several languages, article
@@ -177,7 +178,7 @@ func TestThreeNetworks(t *testing.T) {
 // TestThreeNetworksPostgres is the same on PostgreSQL, where the Bluesky
 // session lives for every replica.
 func TestThreeNetworksPostgres(t *testing.T) {
-	threeNetworks(t, postgresURL(t))
+	threeNetworks(t, pgtest.Schema(t))
 }
 
 func threeNetworks(t *testing.T, database string) {

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/heraldhq/herald/internal/publish/x/xfake"
+	"github.com/heraldhq/herald/internal/store/postgres/pgtest"
 )
 
 // farmOfFeeds serves n small RSS feeds at /feed/{i}, each with its own
@@ -136,7 +137,7 @@ func checkOnce(t *testing.T, fx *xfake.Server) map[string]bool {
 // one X account: every article is posted once, the daily cap holds across
 // the three, and each feed is fetched about once per interval in all.
 func TestReplicas(t *testing.T) {
-	db := postgresURL(t)
+	db := pgtest.Schema(t)
 	farm := newFarm(t, 200)
 	fx, xsrv := fakeX(t)
 	const dailyCap = 50
@@ -179,7 +180,7 @@ func TestReplicas(t *testing.T) {
 // The others take over its feeds and, once the claim's lease expires, its
 // post: X's duplicate answer settles it, and nothing is lost or doubled.
 func TestReplicaKilled(t *testing.T) {
-	db := postgresURL(t)
+	db := pgtest.Schema(t)
 	farm := newFarm(t, 200)
 	fx, xsrv := fakeX(t)
 	env := replicaEnv(t, db, writeFeedsFile(t, farm.urls()), xsrv.URL)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/heraldhq/herald/internal/publish/x/xfake"
 	"github.com/heraldhq/herald/internal/source/websub/hubfake"
+	"github.com/heraldhq/herald/internal/store/postgres/pgtest"
 )
 
 // pushroom is a newsroom whose feed names a WebSub hub, as WordPress.com's
@@ -188,7 +189,7 @@ func TestPushEndToEnd(t *testing.T) {
 
 // TestPushEndToEndPostgres is the same on PostgreSQL.
 func TestPushEndToEndPostgres(t *testing.T) {
-	pushEndToEnd(t, postgresURL(t))
+	pushEndToEnd(t, pgtest.Schema(t))
 }
 
 func pushEndToEnd(t *testing.T, database string) {

@@ -5,62 +5,19 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/heraldhq/herald/internal/fetch"
 	"github.com/heraldhq/herald/internal/store/postgres"
+	"github.com/heraldhq/herald/internal/store/postgres/pgtest"
 	"github.com/heraldhq/herald/internal/store/sqlstore"
 )
-
-// pgSchema returns the URL of an empty schema of the test database, dropped
-// when the test ends, or skips the test when there is no database.
-func pgSchema(t *testing.T) string {
-	t.Helper()
-	base := os.Getenv("HERALD_TEST_POSTGRES_URL")
-	if base == "" {
-		t.Skip("HERALD_TEST_POSTGRES_URL is not set; skipping the poller's PostgreSQL tests (.ci/run sets it)")
-	}
-	ctx := context.Background()
-	schema := fmt.Sprintf("herald_test_%016x", rand.Uint64())
-	admin, err := pgx.Connect(ctx, base)
-	if err != nil {
-		t.Fatalf("connect to HERALD_TEST_POSTGRES_URL: %v", err)
-	}
-	defer admin.Close(ctx)
-	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		admin, err := pgx.Connect(ctx, base)
-		if err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-			return
-		}
-		defer admin.Close(ctx)
-		if _, err := admin.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal("HERALD_TEST_POSTGRES_URL is not a URL")
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
 
 // logBuffer is a log both a poller and the test use.
 type logBuffer struct {
@@ -103,7 +60,7 @@ const rss = `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></
 // takes and however busy the replica is: its lease is renewed on its own
 // while its only worker is stuck on the slow feed and its queue is full.
 func TestLeasesHoldWhileBusy(t *testing.T) {
-	dbURL := pgSchema(t)
+	dbURL := pgtest.Schema(t)
 	const lease = testLease
 	var inFlight, most, slowGets atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -154,7 +111,7 @@ func TestLeasesHoldWhileBusy(t *testing.T) {
 // can tell) cannot overwrite the state the new holder saved: its late
 // write changes nothing, it says so, and it learns the stored state.
 func TestLateReplicaCannotOverwrite(t *testing.T) {
-	dbURL := pgSchema(t)
+	dbURL := pgtest.Schema(t)
 	const lease = testLease
 	arrived, release := make(chan struct{}, 1), make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

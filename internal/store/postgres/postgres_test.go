@@ -4,9 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
-	"math/rand/v2"
-	"net/url"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -18,70 +15,14 @@ import (
 
 	"github.com/heraldhq/herald/internal/news"
 	"github.com/heraldhq/herald/internal/outbox"
+	"github.com/heraldhq/herald/internal/store/postgres/pgtest"
 	"github.com/heraldhq/herald/internal/store/sqlstore"
 	"github.com/heraldhq/herald/internal/store/storetest"
 )
 
-// testURL returns the database the tests may use, or skips the test.
-func testURL(t testing.TB) string {
-	t.Helper()
-	u := os.Getenv("HERALD_TEST_POSTGRES_URL")
-	if u == "" {
-		t.Skip("HERALD_TEST_POSTGRES_URL is not set; skipping the PostgreSQL store tests (.ci/run sets it)")
-	}
-	return u
-}
-
-// freshSchema creates an empty schema, dropped when the test ends, and
-// returns a URL whose connections use it, so that tests never see each
-// other's rows.
-func freshSchema(t testing.TB) string {
-	t.Helper()
-	base := testURL(t)
-	ctx := context.Background()
-	schema := fmt.Sprintf("herald_test_%016x", rand.Uint64())
-	admin, err := pgx.Connect(ctx, base)
-	if err != nil {
-		t.Fatalf("connect to HERALD_TEST_POSTGRES_URL: %v", err)
-	}
-	defer admin.Close(ctx)
-	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		admin, err := pgx.Connect(ctx, base)
-		if err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-			return
-		}
-		defer admin.Close(ctx)
-		if _, err := admin.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	return withSearchPath(t, base, schema)
-}
-
-// withSearchPath sets search_path as a run-time parameter of the connection
-// string, in URL or keyword/value form.
-func withSearchPath(t testing.TB, conn, schema string) string {
-	t.Helper()
-	if !strings.HasPrefix(conn, "postgres://") && !strings.HasPrefix(conn, "postgresql://") {
-		return conn + " search_path=" + schema
-	}
-	u, err := url.Parse(conn)
-	if err != nil {
-		t.Fatal("HERALD_TEST_POSTGRES_URL is not a valid URL")
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
-
 func TestStore(t *testing.T) {
-	testURL(t)
-	storetest.Run(t, func(t *testing.T) storetest.Opener { return storetest.Handles(Open, freshSchema(t)) })
+	pgtest.URL(t)
+	storetest.Run(t, func(t *testing.T) storetest.Opener { return storetest.Handles(Open, pgtest.Schema(t)) })
 }
 
 // connect opens a plain connection to the test's schema, to look at the
@@ -100,7 +41,7 @@ func connect(t *testing.T, url string) *pgx.Conn {
 // Replicas starting together on an empty database both come up: the
 // advisory lock makes one wait while the other migrates.
 func TestOpenRace(t *testing.T) {
-	url := freshSchema(t)
+	url := pgtest.Schema(t)
 	const replicas = 4
 	ctx := context.Background()
 	dbs := make([]*sqlstore.DB, replicas)
@@ -138,7 +79,7 @@ func TestOpenRace(t *testing.T) {
 // categories TEXT[]) migrates with its articles' categories kept.
 func TestMigrateCategoriesToJSON(t *testing.T) {
 	ctx := context.Background()
-	url := freshSchema(t)
+	url := pgtest.Schema(t)
 	conn := connect(t, url)
 	if _, err := conn.Exec(ctx, `CREATE TABLE schema_version (version INTEGER NOT NULL)`); err != nil {
 		t.Fatal(err)
@@ -226,7 +167,7 @@ func BenchmarkClaim(b *testing.B) {
 			var claimed int
 			for b.Loop() {
 				b.StopTimer()
-				url := freshSchema(b)
+				url := pgtest.Schema(b)
 				dbs := make([]*sqlstore.DB, replicas)
 				for i := range dbs {
 					db, err := Open(context.Background(), url)
