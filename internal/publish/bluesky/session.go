@@ -171,48 +171,42 @@ func (p *Publisher) readSession(resp *http.Response, data []byte) (*session, err
 
 // call makes an authenticated XRPC call and decodes a success into out (when
 // not nil). body, when not nil, makes the JSON request body for the session
-// in use. An access token the PDS refuses is renewed once and the call made
-// again.
+// in use.
 func (p *Publisher) call(ctx context.Context, method, nsid string, query url.Values, body func(*session) any, out any) error {
+	return p.authed(ctx, method, nsid, query, func(s *session) (string, []byte, error) {
+		if body == nil {
+			return "", nil, nil
+		}
+		payload, err := json.Marshal(body(s))
+		if err != nil {
+			return "", nil, p.failure(news.Rejected, 0, "the post cannot be sent to Bluesky as JSON", err)
+		}
+		return "application/json", payload, nil
+	}, out)
+}
+
+// upload sends an image with uploadBlob.
+func (p *Publisher) upload(ctx context.Context, img *media.Image, out any) error {
+	return p.authed(ctx, http.MethodPost, "com.atproto.repo.uploadBlob", nil, func(*session) (string, []byte, error) {
+		return img.MIME, img.Data, nil
+	}, out)
+}
+
+// authed makes an XRPC call with the session's access token, the body that
+// request makes for the session in use, and decodes a success into out.
+// An access token the PDS refuses is renewed once and the call made again.
+func (p *Publisher) authed(ctx context.Context, method, nsid string, query url.Values,
+	request func(*session) (contentType string, payload []byte, err error), out any) error {
 	s, err := p.session(ctx)
 	if err != nil {
 		return err
 	}
 	for try := 0; ; try++ {
-		var payload []byte
-		ct := ""
-		if body != nil {
-			if payload, err = json.Marshal(body(s)); err != nil {
-				return p.failure(news.Rejected, 0, "the post cannot be sent to Bluesky as JSON", err)
-			}
-			ct = "application/json"
-		}
-		resp, data, err := p.do(ctx, method, nsid, query, s.Access, ct, payload)
+		ct, payload, err := request(s)
 		if err != nil {
 			return err
 		}
-		if resp.StatusCode/100 == 2 {
-			return p.decode(resp, data, out)
-		}
-		a := answerOf(resp, data)
-		if try == 0 && a.tokenRefused() {
-			if s, err = p.renew(ctx, s); err != nil {
-				return err
-			}
-			continue
-		}
-		return p.classify(a)
-	}
-}
-
-// upload sends an image with uploadBlob, renewing the session once if need be.
-func (p *Publisher) upload(ctx context.Context, img *media.Image, out any) error {
-	s, err := p.session(ctx)
-	if err != nil {
-		return err
-	}
-	for try := 0; ; try++ {
-		resp, data, err := p.do(ctx, http.MethodPost, "com.atproto.repo.uploadBlob", nil, s.Access, img.MIME, img.Data)
+		resp, data, err := p.do(ctx, method, nsid, query, s.Access, ct, payload)
 		if err != nil {
 			return err
 		}
