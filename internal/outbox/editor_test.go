@@ -274,3 +274,20 @@ func TestRetire(t *testing.T) {
 		t.Errorf("a post for x: %s", got.Status)
 	}
 }
+
+// Retire finds left-over posts however many waiting posts come before them.
+func TestRetireReadsEveryPage(t *testing.T) {
+	x := &script{name: "x"}
+	d, st, _ := setup(t, Options{}, x)
+	ctx := context.Background()
+	for i := range 1200 {
+		queue(t, st, "x", fmt.Sprintf("for x %d", i), t0.Add(-time.Hour)) // due first, in every order
+	}
+	old := queue(t, st, "local", "written for the local timeline", t0)
+	if n, err := d.Retire(ctx); err != nil || n != 1 {
+		t.Fatalf("retired %d: %v", n, err)
+	}
+	if got := status(t, st, old.ID); got.Status != news.StatusSkipped {
+		t.Errorf("the left-over post behind 1,200 others: %s", got.Status)
+	}
+}

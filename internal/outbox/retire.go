@@ -20,32 +20,34 @@ import (
 func (d *Dispatcher) Retire(ctx context.Context) (int, error) {
 	dests := d.Destinations()
 	n := 0
-	seen := map[int64]bool{}
+	// Page through every waiting post by id, an order skipping them does
+	// not change.
+	f := store.PostFilter{Statuses: []news.Status{news.StatusPending, news.StatusQueued, news.StatusFailed},
+		Order: store.ByID, Limit: 1000}
 	for {
-		posts, err := d.store.Posts(ctx, store.PostFilter{Statuses: []news.Status{news.StatusPending, news.StatusQueued, news.StatusFailed}, Limit: 1000})
+		posts, err := d.store.Posts(ctx, f)
 		if err != nil {
 			return n, err
 		}
-		retired := 0
 		for _, p := range posts {
-			if slices.Contains(dests, p.Destination) || seen[p.ID] {
+			if slices.Contains(dests, p.Destination) {
 				continue
 			}
-			seen[p.ID] = true
 			reason := fmt.Sprintf("herald no longer posts to %s (it posts to %s)", p.Destination, strings.Join(dests, ", "))
 			_, err := d.move(ctx, p.ID, []news.Status{p.Status}, news.StatusSkipped, reason, "dispatcher", d.o.Clock(),
 				func(p *news.Post) { p.LastError = reason })
-			if err != nil && !errors.Is(err, news.ErrConflict) {
+			if errors.Is(err, news.ErrConflict) {
+				continue // it moved meanwhile
+			}
+			if err != nil {
 				return n, err
 			}
-			if err == nil {
-				n++
-				retired++
-			}
+			n++
 		}
-		if retired == 0 || len(posts) < 1000 {
+		if len(posts) < f.Limit {
 			break
 		}
+		f.After = &store.Cursor{ID: posts[len(posts)-1].ID}
 	}
 	if n > 0 {
 		d.o.Log.Warn("posts for destinations herald no longer posts to were skipped; the dashboard lists them",
