@@ -62,14 +62,8 @@ func (d *Dispatcher) Queue(ctx context.Context, limit int) ([]Estimate, error) {
 	if st.Dests, err = d.Status(ctx); err != nil {
 		return nil, err
 	}
-	for _, p := range posts {
-		if _, ok := st.Last[p.Destination]; !ok {
-			u, err := d.store.Published(ctx, p.Destination, st.Now.Add(-24*time.Hour))
-			if err != nil {
-				return nil, err
-			}
-			st.Last[p.Destination] = u.Last
-		}
+	for _, ds := range st.Dests {
+		st.Last[ds.Name] = ds.last
 	}
 	return EstimateQueue(posts, st), nil
 }

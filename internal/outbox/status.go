@@ -44,6 +44,9 @@ type DestinationStatus struct {
 	// on its rate limit; -1 when unknown.
 	RateLimitRemaining int       `json:"rate_limit_remaining"`
 	RateLimitReset     time.Time `json:"rate_limit_reset,omitzero"`
+	// last is the destination's latest publication, for the queue's
+	// estimate.
+	last time.Time
 }
 
 // Status reports every destination's state and limits.
@@ -63,7 +66,7 @@ func (d *Dispatcher) Status(ctx context.Context) ([]DestinationStatus, error) {
 		rules := d.rules(name)
 		s := DestinationStatus{Name: name, Network: rules.Network, Paused: dest.Paused, PauseReason: dest.PauseReason,
 			PostsToday: day.Count, DailyCap: rules.DailyCap, PostsLeftToday: -1, RateLimitRemaining: -1,
-			MinInterval: rules.MinInterval, MinIntervalSeconds: rules.MinInterval.Seconds()}
+			MinInterval: rules.MinInterval, MinIntervalSeconds: rules.MinInterval.Seconds(), last: day.Last}
 		switch {
 		case !dest.DownSince.IsZero():
 			s.DownSince, s.DownReason, s.NextProbe = dest.DownSince, dest.DownReason, dest.WaitUntil
