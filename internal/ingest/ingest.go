@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -135,7 +136,7 @@ func (in *Ingester) HandleFeed(ctx context.Context, f *store.Feed, p *feed.Parse
 	// knows, rather than costing a query each first.
 	recordOnly := !f.Initialized && in.FirstRun.Mode != "all" && in.FirstRun.Mode != "latest"
 	var fresh []candidate
-	for _, it := range p.Items {
+	for n, it := range p.Items {
 		a, err := in.article(f, it, now)
 		if err == nil {
 			a.FeedTitle = cmp.Or(p.Title, f.Title)
@@ -147,7 +148,7 @@ func (in *Ingester) HandleFeed(ctx context.Context, f *store.Feed, p *feed.Parse
 			continue
 		}
 		if recordOnly {
-			fresh = append(fresh, candidate{item: it, a: a})
+			fresh = append(fresh, candidate{item: it, a: a, n: n})
 			continue
 		}
 		seen, err := in.Store.ArticleSeen(ctx, f.ID, a.GUID, a.Key)
@@ -155,7 +156,7 @@ func (in *Ingester) HandleFeed(ctx context.Context, f *store.Feed, p *feed.Parse
 			return err
 		}
 		if !seen {
-			fresh = append(fresh, candidate{item: it, a: a})
+			fresh = append(fresh, candidate{item: it, a: a, n: n})
 		}
 	}
 	if len(fresh) == 0 {
@@ -182,6 +183,8 @@ func (in *Ingester) HandleFeed(ctx context.Context, f *store.Feed, p *feed.Parse
 			}
 		}
 	}
+
+	in.complete(f, p, fresh, post)
 
 	own := siteOf(f.URL, p)
 	// The entries are recorded together, in one transaction: a feed read
@@ -249,9 +252,36 @@ func (in *Ingester) HandleFeed(ctx context.Context, f *store.Feed, p *feed.Parse
 	return nil
 }
 
+// complete reads the bodies of the entries to be posted, when the feed was
+// skimmed (feed.Skim): their summaries and pictures come from them. An
+// entry whose body cannot be read goes out without it, on its page's
+// summary.
+func (in *Ingester) complete(f *store.Feed, p *feed.Parsed, fresh []candidate, post []bool) {
+	var idx []int
+	for i, c := range fresh {
+		if post[i] {
+			idx = append(idx, c.n)
+		}
+	}
+	if len(idx) == 0 {
+		return
+	}
+	slices.Sort(idx)
+	if err := p.Complete(idx); err != nil {
+		in.log().Warn("feed entries' bodies not read", "feed_url", f.URL, "err", err)
+		return
+	}
+	for i := range fresh {
+		if post[i] {
+			fresh[i].item = p.Items[fresh[i].n]
+		}
+	}
+}
+
 // candidate is a feed entry not recorded yet, with its article.
 type candidate struct {
 	item feed.Item
+	n    int // its index in the feed's entries
 	a    *news.Article
 	// link and key are the entry's own address and URL key, kept when its
 	// page names another canonical address (which the article then takes).

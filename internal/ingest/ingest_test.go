@@ -335,3 +335,61 @@ func TestOnlyTheFeedsOriginIsTrusted(t *testing.T) {
 		}
 	}
 }
+
+// A feed read by the poller comes skimmed, its entries without bodies: the
+// entries to post are read whole before their summaries are written, and
+// those only recorded keep the picture of their bodies.
+func TestSkimmedFeed(t *testing.T) {
+	doc := func(n int) []byte {
+		var b strings.Builder
+		b.WriteString(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>News</title><link>https://news.example/</link>`)
+		for i := range n {
+			fmt.Fprintf(&b, `<item><title>Story %d</title><link>https://news.example/story-%d/</link><guid>g-%d</guid>
+				<pubDate>%s</pubDate><description><![CDATA[<p>Dek %d.</p>]]></description>
+				<content:encoded><![CDATA[<figure><img src="/photo-%d.jpg"></figure><p>Story number %d happened on Monday, officials said.</p>]]></content:encoded></item>`,
+				i, i, i, now.Add(-time.Duration(n-i)*time.Hour).Format(time.RFC1123Z), i, i, i)
+		}
+		b.WriteString(`</channel></rss>`)
+		return []byte(b.String())
+	}
+	in := &Ingester{FirstRun: FirstRun{Mode: "skip"}}
+	st := setup(t, in)
+	ctx := context.Background()
+	f, _ := st.EnsureFeed(ctx, "https://news.example/feed")
+	p, err := feed.Skim(doc(2), "application/rss+xml", f.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Items[0].Content != "" {
+		t.Fatal("the feed was not skimmed")
+	}
+	if err := in.HandleFeed(ctx, f, p); err != nil {
+		t.Fatal(err)
+	}
+	a, err := st.ArticleByKey(ctx, "news.example/story-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.ImageURL != "https://news.example/photo-1.jpg" || a.Summary != "" {
+		t.Errorf("recorded article: picture %q, summary %q", a.ImageURL, a.Summary)
+	}
+
+	f.Initialized = true
+	if p, err = feed.Skim(doc(3), "application/rss+xml", f.URL); err != nil {
+		t.Fatal(err)
+	}
+	if err := in.HandleFeed(ctx, f, p); err != nil {
+		t.Fatal(err)
+	}
+	ps := posts(t, st)
+	if len(ps) != 1 {
+		t.Fatalf("%d posts, want 1", len(ps))
+	}
+	a, err = st.Article(ctx, ps[0].ArticleID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Title != "Story 2" || a.Summary != "Story number 2 happened on Monday, officials said." || a.ImageURL != "https://news.example/photo-2.jpg" {
+		t.Errorf("posted article: %q, summary %q, picture %q", a.Title, a.Summary, a.ImageURL)
+	}
+}

@@ -46,7 +46,7 @@ func (p *Poller) Deliver(ctx context.Context, feedURL string, body []byte, conte
 	if !f.Initialized {
 		return fmt.Errorf("%s: %w", feedURL, ErrNotRead)
 	}
-	parsed, err := feed.Parse(body, contentType, feedURL)
+	parsed, err := feed.Skim(body, contentType, feedURL)
 	if err != nil {
 		return fmt.Errorf("%s: pushed %q: %w", feedURL, contentType, err)
 	}

@@ -558,7 +558,7 @@ func (p *Poller) fetchAndHandle(ctx context.Context, f *store.Feed) (result stri
 		f.ETag, f.LastModified = resp.ETag, resp.LastModified
 		return ResultNotModified, 0, nil
 	}
-	parsed, err := feed.Parse(resp.Body, resp.ContentType, resp.URL)
+	parsed, err := feed.Skim(resp.Body, resp.ContentType, resp.URL)
 	if err != nil {
 		return ResultError, 0, fmt.Errorf("%s: %w", f.URL, err)
 	}

@@ -3,8 +3,11 @@
 package feed
 
 import (
+	"cmp"
 	"errors"
+	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -42,6 +45,13 @@ type Parsed struct {
 	// dc:language, Atom xml:lang, JSON Feed language); empty when it does not.
 	Lang  string
 	Items []Item
+
+	base    *url.URL
+	feedURL string
+	rss     bool
+	// skim, when set, is the document the Items were skimmed from: their
+	// Content and Description are empty until Complete reads them.
+	skim *skim
 }
 
 // Parse reads a feed document. contentType is the HTTP Content-Type it was
@@ -49,14 +59,132 @@ type Parsed struct {
 // document's encoding; feedURL resolves relative links. A document past the
 // parsing limits fails with an error matching ErrTooComplex.
 func Parse(body []byte, contentType, feedURL string) (*Parsed, error) {
-	f, err := parse(body, contentType, defaultLimits)
+	doc, _, err := prepare(body, contentType, defaultLimits)
 	if err != nil {
 		return nil, err
 	}
-	if f.FeedType == "json" && !strings.Contains(f.FeedVersion, "jsonfeed.org/version/") {
-		// Any JSON object parses as a JSON Feed; a real one names its version.
+	return parseWhole(doc, feedURL)
+}
+
+// Skim reads a feed document as Parse does, but the entries of an RSS or
+// Atom document come without their bodies (Content and Description are
+// empty), in about half the time: what a poll needs to know which entries
+// are new and to record them. Complete reads the bodies of the entries to
+// be posted. A JSON Feed, and a document the skimming scanner cannot follow,
+// are read whole.
+func Skim(body []byte, contentType, feedURL string) (*Parsed, error) {
+	doc, s, err := prepare(body, contentType, defaultLimits)
+	if err != nil {
+		return nil, err
+	}
+	if s == nil || len(s.entries) == 0 {
+		return parseWhole(doc, feedURL)
+	}
+	f, err := gofeedParse(s.skeleton())
+	if err != nil {
+		return nil, err
+	}
+	if !validFeed(f) {
 		return nil, ErrNotFeed
 	}
+	if len(f.Items) != len(s.entries) || slices.Contains(f.Items, nil) {
+		// gofeed kept other entries than the scanner found (entries in an
+		// extension's namespace, say): the bodies cannot be matched.
+		return parseWhole(doc, feedURL)
+	}
+	p := newParsed(f, feedURL)
+	p.skim = s
+	content, summary := make([]span, len(f.Items)), make([]span, len(f.Items))
+	for _, b := range s.bodies {
+		if b.summary {
+			summary[b.entry] = span{b.start, b.end}
+		} else {
+			content[b.entry] = span{b.start, b.end}
+		}
+	}
+	// A body the skeleton kept (one holding markup other than CDATA) is
+	// read from gofeed's entry; one it left out, from the document.
+	text := func(b span, read string) string {
+		if b.end > b.start {
+			return xmlText(doc[b.start:b.end])
+		}
+		return read
+	}
+	for k, it := range f.Items {
+		var bodyImage func() string
+		if p.rss {
+			bodyImage = func() string {
+				return cmp.Or(firstImage(text(content[k], it.Content)), firstImage(text(summary[k], it.Description)))
+			}
+		}
+		item := p.item(it, bodyImage)
+		item.Content, item.Description = "", ""
+		p.Items = append(p.Items, item)
+	}
+	return p, nil
+}
+
+// Complete reads the bodies of the entries at idx (indexes into Items, in
+// increasing order) when they were skimmed, from the bytes of those entries
+// alone. Entries read whole are left as they are.
+func (p *Parsed) Complete(idx []int) error {
+	if p.skim == nil || len(idx) == 0 {
+		return nil
+	}
+	f, err := gofeedParse(p.skim.only(idx))
+	if err == nil && len(f.Items) == len(idx) {
+		full := make([]Item, len(idx))
+		same := true
+		for n, it := range f.Items {
+			full[n] = p.item(it, p.bodyImage(it))
+			same = same && full[n].GUID == p.Items[idx[n]].GUID && full[n].Link == p.Items[idx[n]].Link
+		}
+		if same {
+			for n, k := range idx {
+				p.Items[k] = full[n]
+			}
+			return nil
+		}
+	}
+	// The entries alone did not read back as skimmed: read everything.
+	whole, err := parseWhole(p.skim.doc, p.feedURL)
+	if err != nil {
+		return err
+	}
+	if len(whole.Items) != len(p.Items) {
+		return fmt.Errorf("feed: %d entries read whole, %d skimmed", len(whole.Items), len(p.Items))
+	}
+	for _, k := range idx {
+		p.Items[k] = whole.Items[k]
+	}
+	return nil
+}
+
+// parseWhole reads a document made ready by prepare, entries and bodies.
+func parseWhole(doc []byte, feedURL string) (*Parsed, error) {
+	f, err := gofeedParse(doc)
+	if err != nil {
+		return nil, err
+	}
+	if !validFeed(f) {
+		return nil, ErrNotFeed
+	}
+	p := newParsed(f, feedURL)
+	for _, it := range f.Items {
+		if it != nil {
+			p.Items = append(p.Items, p.item(it, p.bodyImage(it)))
+		}
+	}
+	return p, nil
+}
+
+// validFeed is false for a JSON document gofeed took for a feed: any JSON
+// object parses as a JSON Feed, and a real one names its version.
+func validFeed(f *gofeed.Feed) bool {
+	return f.FeedType != "json" || strings.Contains(f.FeedVersion, "jsonfeed.org/version/")
+}
+
+func newParsed(f *gofeed.Feed, feedURL string) *Parsed {
 	base, _ := url.Parse(feedURL)
 	if f.Link != "" && base != nil {
 		// Relative item links are relative to the site, when the feed says where it is.
@@ -64,48 +192,61 @@ func Parse(body []byte, contentType, feedURL string) (*Parsed, error) {
 			base = l
 		}
 	}
-	p := &Parsed{Title: strings.TrimSpace(f.Title), Link: f.Link, Lang: strings.TrimSpace(f.Language)}
-	for _, it := range f.Items {
-		if it == nil {
-			continue
-		}
-		item := Item{
-			GUID:        strings.TrimSpace(it.GUID),
-			Link:        articleLink(it, base),
-			Title:       it.Title,
-			Content:     it.Content,
-			Description: it.Description,
-			Categories:  it.Categories,
-		}
-		item.MediaDescription = mediaText(it.Extensions, "description")
-		if len(it.Authors) > 0 && it.Authors[0] != nil {
-			item.Author = strings.TrimSpace(it.Authors[0].Name)
-		} else if it.Author != nil {
-			item.Author = strings.TrimSpace(it.Author.Name)
-		}
-		if it.Image != nil {
-			item.ImageURL = resolve(base, it.Image.URL)
-		}
-		for _, enc := range it.Enclosures {
-			if item.ImageURL == "" && enc != nil && strings.HasPrefix(enc.Type, "image/") {
-				item.ImageURL = resolve(base, enc.URL)
-			}
-		}
-		if item.ImageURL == "" {
-			item.ImageURL = resolve(base, mediaImage(it.Extensions))
-		}
-		switch {
-		case it.PublishedParsed != nil:
-			item.Published = it.PublishedParsed.UTC()
-		case it.UpdatedParsed != nil:
-			item.Published = it.UpdatedParsed.UTC()
-		}
-		if item.GUID == "" {
-			item.GUID = item.Link
-		}
-		p.Items = append(p.Items, item)
+	return &Parsed{Title: strings.TrimSpace(f.Title), Link: f.Link, Lang: strings.TrimSpace(f.Language),
+		base: base, feedURL: feedURL, rss: f.FeedType == "rss"}
+}
+
+// bodyImage finds the first picture of an RSS entry's bodies, as gofeed's
+// own search would; nil for other formats, where gofeed does not look.
+func (p *Parsed) bodyImage(it *gofeed.Item) func() string {
+	if !p.rss {
+		return nil
 	}
-	return p, nil
+	return func() string { return cmp.Or(firstImage(it.Content), firstImage(it.Description)) }
+}
+
+// item maps one gofeed entry. bodyImage, when not nil, finds the first
+// picture in the entry's bodies: the picture when the feed names none in
+// its own elements, before enclosures and Media RSS.
+func (p *Parsed) item(it *gofeed.Item, bodyImage func() string) Item {
+	base := p.base
+	item := Item{
+		GUID:        strings.TrimSpace(it.GUID),
+		Link:        articleLink(it, base),
+		Title:       it.Title,
+		Content:     it.Content,
+		Description: it.Description,
+		Categories:  it.Categories,
+	}
+	item.MediaDescription = mediaText(it.Extensions, "description")
+	if len(it.Authors) > 0 && it.Authors[0] != nil {
+		item.Author = strings.TrimSpace(it.Authors[0].Name)
+	} else if it.Author != nil {
+		item.Author = strings.TrimSpace(it.Author.Name)
+	}
+	if it.Image != nil {
+		item.ImageURL = resolve(base, it.Image.URL)
+	} else if bodyImage != nil {
+		item.ImageURL = resolve(base, bodyImage())
+	}
+	for _, enc := range it.Enclosures {
+		if item.ImageURL == "" && enc != nil && strings.HasPrefix(enc.Type, "image/") {
+			item.ImageURL = resolve(base, enc.URL)
+		}
+	}
+	if item.ImageURL == "" {
+		item.ImageURL = resolve(base, mediaImage(it.Extensions))
+	}
+	switch {
+	case it.PublishedParsed != nil:
+		item.Published = it.PublishedParsed.UTC()
+	case it.UpdatedParsed != nil:
+		item.Published = it.UpdatedParsed.UTC()
+	}
+	if item.GUID == "" {
+		item.GUID = item.Link
+	}
+	return item
 }
 
 // articleLink is the address of the article itself, resolved against base: FeedBurner's
