@@ -19,9 +19,14 @@ import (
 // Text may still hold one layer of HTML entities ("SDF&#8217;s", "Raqqa &amp; Tabqa").
 // Text decodes that layer and no other, so a literal "&" in text survives.
 func Text(s string) string {
-	if s == "" {
-		return ""
+	if !strings.ContainsAny(s, "<&\x00") && !strings.Contains(s, "]]>") {
+		return clean(s) // no markup: the HTML parser would give s back as it is
 	}
+	return parsedText(s)
+}
+
+// parsedText is Text through the HTML parser.
+func parsedText(s string) string {
 	nodes := parseFragment(s)
 	var b strings.Builder
 	for _, n := range nodes {

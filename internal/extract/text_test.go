@@ -49,6 +49,10 @@ func TestText(t *testing.T) {
 			if got := Text(tt.in); got != tt.want {
 				t.Errorf("Text(%q) = %q, want %q", tt.in, got, tt.want)
 			}
+			// Text without markup skips the HTML parser, which would say the same.
+			if got := parsedText(tt.in); got != tt.want {
+				t.Errorf("parsedText(%q) = %q, want %q", tt.in, got, tt.want)
+			}
 		})
 	}
 }
@@ -59,4 +63,17 @@ func TestTextDeepNesting(t *testing.T) {
 	if got := Text(in); got != "Kobani" {
 		t.Errorf("Text(deeply nested) = %q, want %q", got, "Kobani")
 	}
+}
+
+// FuzzText holds Text's shortcut for text without markup to what the HTML
+// parser gives.
+func FuzzText(f *testing.F) {
+	for _, s := range []string{"Ten schools reopen", " a\r\n\tb ", "caf\u0065\u0301", "x\xffy", "]]", "[Video] 3 > 2"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := Text(s), parsedText(s); got != want {
+			t.Fatalf("Text(%q) = %q, the parser gives %q", s, got, want)
+		}
+	})
 }

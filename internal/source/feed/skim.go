@@ -10,9 +10,10 @@ import (
 //
 //   - it checks the document against the limits, as checkXML does, without
 //     encoding/xml's byte-at-a-time decoder (about ten times faster);
-//   - it writes a skeleton: the same document without the text of each
-//     entry's bodies (RSS description and content:encoded, Atom summary and
-//     content) and without the white space between an entry's elements.
+//   - it writes a skeleton: the same document without each entry's bodies
+//     (RSS description and content:encoded, Atom summary and content, when
+//     they are text), without the white space between an entry's elements
+//     and without the elements of unreadNamespaces.
 //
 // gofeed's cost grows with the text it copies, and a feed's bodies are most
 // of its bytes: gofeed reads the skeleton in about half the time, and the
@@ -235,9 +236,11 @@ func scanXML(doc []byte, l limits) (s *skim, ok bool, err error) {
 				}
 			} else if depth > 0 && stack[depth-1].entry >= 0 && !empty {
 				if summary, isBody := bodyElement(doc, name); isBody {
-					if k, pure := pureText(doc, end); pure && k > end {
-						s.bodies = append(s.bodies, body{entry: stack[depth-1].entry, summary: summary, start: end, end: k})
-						s.cuts = append(s.cuts, span{end, k})
+					if k, pure := pureText(doc, end); pure {
+						if e, ok := endTag(doc, k, name); ok {
+							s.bodies = append(s.bodies, body{entry: stack[depth-1].entry, summary: summary, start: end, end: k})
+							s.cuts = append(s.cuts, span{i, e})
+						}
 					}
 				}
 			}
