@@ -273,7 +273,9 @@ func (in *Ingester) complete(f *store.Feed, p *feed.Parsed, fresh []candidate, p
 	}
 	for i := range fresh {
 		if post[i] {
-			fresh[i].item = p.Items[fresh[i].n]
+			c := &fresh[i]
+			c.item = p.Items[c.n]
+			c.a.ImageURL = c.item.ImageURL // with the picture of its body
 		}
 	}
 }

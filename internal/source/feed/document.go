@@ -39,8 +39,8 @@ const detectWindow = 4096
 // gofeedParse runs gofeed on a document read, turning a panic on input
 // nobody foresaw into an error for this feed rather than the end of the
 // process. gofeed's search of RSS bodies for a picture is off: Parse does
-// its own (firstImage), which also serves entries read without their
-// bodies.
+// its own (firstImage), which reads tokens up to the picture rather than
+// each body into a tree.
 func gofeedParse(doc []byte) (f *gofeed.Feed, err error) {
 	defer func() {
 		if r := recover(); r != nil {

@@ -67,11 +67,12 @@ func Parse(body []byte, contentType, feedURL string) (*Parsed, error) {
 }
 
 // Skim reads a feed document as Parse does, but the entries of an RSS or
-// Atom document come without their bodies (Content and Description are
-// empty), in about half the time: what a poll needs to know which entries
-// are new and to record them. Complete reads the bodies of the entries to
-// be posted. A JSON Feed, and a document the skimming scanner cannot follow,
-// are read whole.
+// Atom document come without their bodies, in about half the time: what a
+// poll needs to know which entries are new and to record them. Content and
+// Description are empty, and ImageURL is only a picture the feed names in
+// its own elements (Media RSS, enclosures), not one in a body. Complete
+// reads the bodies of the entries to be posted. A JSON Feed, and a document
+// the skimming scanner cannot follow, are read whole.
 func Skim(body []byte, contentType, feedURL string) (*Parsed, error) {
 	doc, s, err := prepare(body, contentType, defaultLimits)
 	if err != nil {
@@ -94,30 +95,8 @@ func Skim(body []byte, contentType, feedURL string) (*Parsed, error) {
 	}
 	p := newParsed(f, feedURL)
 	p.skim = s
-	content, summary := make([]span, len(f.Items)), make([]span, len(f.Items))
-	for _, b := range s.bodies {
-		if b.summary {
-			summary[b.entry] = span{b.start, b.end}
-		} else {
-			content[b.entry] = span{b.start, b.end}
-		}
-	}
-	// A body the skeleton kept (one holding markup other than CDATA) is
-	// read from gofeed's entry; one it left out, from the document.
-	text := func(b span, read string) string {
-		if b.end > b.start {
-			return xmlText(doc[b.start:b.end])
-		}
-		return read
-	}
-	for k, it := range f.Items {
-		var bodyImage func() string
-		if p.rss {
-			bodyImage = func() string {
-				return cmp.Or(firstImage(text(content[k], it.Content)), firstImage(text(summary[k], it.Description)))
-			}
-		}
-		item := p.item(it, bodyImage)
+	for _, it := range f.Items {
+		item := p.item(it, nil)
 		item.Content, item.Description = "", ""
 		p.Items = append(p.Items, item)
 	}

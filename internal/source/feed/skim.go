@@ -15,13 +15,12 @@ import (
 //     they are text), without the white space between an entry's elements
 //     and without the elements of unreadNamespaces.
 //
-// gofeed's cost grows with the text it copies, and a feed's bodies are most
-// of its bytes: gofeed reads the skeleton in about half the time, and the
-// entries it gives have everything herald records of an article (link,
-// guid, title, author, categories, dates, media) but their bodies. The bodies
-// are read when an entry is to be posted (Parsed.Complete), from the bytes of
-// that entry alone; the first picture of each body is found here, from the
-// raw text, so that an entry recorded without its body keeps its picture.
+// gofeed's cost grows with the elements and text it reads, and a feed's
+// bodies are most of its bytes: gofeed reads the skeleton in about half
+// the time, and the entries it gives have everything herald records of an
+// article (link, guid, title, author, categories, dates, media) but their
+// bodies, which are read when an entry is to be posted (Parsed.Complete),
+// from the bytes of that entry alone.
 //
 // The scanner follows encoding/xml's reading in its non-strict mode, as
 // gofeed uses it, token for token: text, CDATA sections, comments,
@@ -34,24 +33,13 @@ import (
 type skim struct {
 	doc []byte
 	// entries are the byte ranges of the document's entries, in document
-	// order; bodies, the text of their bodies that the skeleton leaves out.
+	// order.
 	entries []span
-	bodies  []body
 	// cuts are the ranges of doc the skeleton leaves out, in order.
 	cuts []span
 }
 
 type span struct{ start, end int }
-
-// body is the raw text (character data, entities and CDATA sections, as
-// written) of one entry's body element.
-type body struct {
-	entry int
-	// summary is true for RSS description and Atom summary, false for the
-	// full content (content:encoded, Atom content).
-	summary    bool
-	start, end int
-}
 
 // frame is an element open during the scan.
 type frame struct {
@@ -235,10 +223,9 @@ func scanXML(doc []byte, l limits) (s *skim, ok bool, err error) {
 					}
 				}
 			} else if depth > 0 && stack[depth-1].entry >= 0 && !empty {
-				if summary, isBody := bodyElement(doc, name); isBody {
+				if isBody(doc, name) {
 					if k, pure := pureText(doc, end); pure {
 						if e, ok := endTag(doc, k, name); ok {
-							s.bodies = append(s.bodies, body{entry: stack[depth-1].entry, summary: summary, start: end, end: k})
 							s.cuts = append(s.cuts, span{i, e})
 						}
 					}
@@ -295,20 +282,15 @@ func (s *skim) only(idx []int) []byte {
 	return append(out, s.doc[last.end:]...)
 }
 
-// bodyElement reports whether the element named name, a child of an entry,
-// is a body whose text the skeleton leaves out, and which kind.
-func bodyElement(doc []byte, name span) (summary, ok bool) {
+// isBody reports whether the element named name, a child of an entry, is
+// one of its bodies.
+func isBody(doc []byte, name span) bool {
 	q := doc[name.start:name.end]
 	switch string(q) {
-	case "description", "summary":
-		return true, true
-	case "content":
-		return false, true
+	case "description", "summary", "content":
+		return true
 	}
-	if string(local(doc, name)) == "encoded" && bytes.IndexByte(q, ':') > 0 {
-		return false, true // content:encoded, whatever its prefix
-	}
-	return false, false
+	return string(local(doc, name)) == "encoded" && bytes.IndexByte(q, ':') > 0 // content:encoded, whatever its prefix
 }
 
 // unreadNamespaces are extensions whose elements in an entry herald never
