@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/heraldhq/herald/internal/news"
 	"github.com/heraldhq/herald/internal/store"
@@ -25,10 +26,6 @@ func (s *DB) ArticleSeen(ctx context.Context, feedID int64, guid, key string) (b
 	return true, nil
 }
 
-const insertArticle = `INSERT INTO articles (feed_id, guid, url, url_key, title, summary, author,
-	categories, image_url, lang, published_at, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-	ON CONFLICT DO NOTHING RETURNING id`
-
 // AddArticle records an article and, in the same transaction, its posts.
 func (s *DB) AddArticle(ctx context.Context, a *news.Article, posts ...*news.Post) (bool, error) {
 	added, err := s.AddArticles(ctx, []store.NewArticle{{Article: a, Posts: posts}})
@@ -38,12 +35,46 @@ func (s *DB) AddArticle(ctx context.Context, a *news.Article, posts ...*news.Pos
 	return added[0], nil
 }
 
+// articleChunk is the most articles one statement records: a feed's
+// entries (10 to 20) take one statement, a longer batch several. The
+// statement for each number of articles is prepared once, as the others
+// are, so that there are at most articleChunk of them.
+const articleChunk = 32
+
+// articleRow is one article's values in insertArticles, articleFields of
+// them, in the order of articleValues.
+const (
+	articleRow    = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	articleFields = 12
+)
+
+func (s *DB) articleValues(args []any, a *news.Article, cats string) []any {
+	return append(args, nullID(a.FeedID), a.GUID, a.URL, a.Key, a.Title, a.Summary, a.Author, cats, a.ImageURL,
+		a.Lang, s.d.nullTime(a.Published), s.d.time(a.Seen))
+}
+
+// insertArticles[n] records n articles in one statement. ON CONFLICT DO
+// NOTHING without a target skips each article already known by its URL
+// key or by its (feed, guid), an earlier row of the same statement
+// included: rows are inserted in the order of VALUES. RETURNING gives the
+// inserted rows in no particular order (SQLite promises none), each with
+// the keys that tell which article it is.
+var insertArticles = func() (q [articleChunk + 1]string) {
+	for n := 1; n <= articleChunk; n++ {
+		q[n] = `INSERT INTO articles (feed_id, guid, url, url_key, title, summary, author, categories,
+	image_url, lang, published_at, seen_at) VALUES ` + articleRow + strings.Repeat(", "+articleRow, n-1) + `
+	ON CONFLICT DO NOTHING RETURNING id, feed_id, guid, url_key`
+	}
+	return q
+}()
+
 // AddArticles records articles, each with its posts, in one transaction
-// (a feed's entries cost one commit, not one each). ON CONFLICT DO NOTHING
-// without a target covers both ways an article is already known, its URL
-// key and its (feed, guid), including an earlier article of the same
-// batch; a concurrent insert of the same article waits for the first and
-// then does nothing.
+// (a feed's entries cost one commit, not one each) and with one statement
+// per articleChunk articles. An article is not recorded when one is
+// already known by its URL key or by its (feed, guid), an earlier article
+// of the same batch included; a concurrent insert of the same article
+// waits for the first and then does nothing. Posts are added for the
+// articles recorded only.
 func (s *DB) AddArticles(ctx context.Context, batch []store.NewArticle) ([]bool, error) {
 	added := make([]bool, len(batch))
 	cats := make([]string, len(batch))
@@ -60,21 +91,28 @@ func (s *DB) AddArticles(ctx context.Context, batch []store.NewArticle) ([]bool,
 	}
 	var failed *news.Article
 	err := s.inTx(ctx, func(tx *tx) error {
-		for i, n := range batch {
-			a := n.Article
-			failed = a
-			err := tx.queryRow(ctx, insertArticle,
-				nullID(a.FeedID), a.GUID, a.URL, a.Key, a.Title, a.Summary, a.Author, cats[i], a.ImageURL, a.Lang,
-				s.d.nullTime(a.Published), s.d.time(a.Seen)).Scan(&a.ID)
-			if errors.Is(err, sql.ErrNoRows) {
-				continue
+		args := make([]any, 0, min(len(batch), articleChunk)*articleFields)
+		for lo := 0; lo < len(batch); lo += articleChunk {
+			chunk := batch[lo:min(lo+articleChunk, len(batch))]
+			args = args[:0]
+			for i, n := range chunk {
+				args = s.articleValues(args, n.Article, cats[lo+i])
 			}
-			if err != nil {
+			failed = nil // which of several failed, the database does not say
+			if len(chunk) == 1 {
+				failed = chunk[0].Article
+			}
+			if err := tx.insertArticles(ctx, chunk, args, added[lo:]); err != nil {
 				return err
 			}
-			added[i] = true
+		}
+		for i, n := range batch {
+			if !added[i] {
+				continue
+			}
+			failed = n.Article
 			for _, p := range n.Posts {
-				p.ArticleID = a.ID
+				p.ArticleID = n.Article.ID
 				if err := tx.insertPost(ctx, p); err != nil {
 					return err
 				}
@@ -90,6 +128,52 @@ func (s *DB) AddArticles(ctx context.Context, batch []store.NewArticle) ([]bool,
 		return nil, fmt.Errorf("store: add article %s: %w", failed.URL, err)
 	}
 	return added, nil
+}
+
+// insertArticles records chunk's articles, whose values are args, marks
+// those inserted in added and sets their ids. A row inserted is the
+// chunk's first article not marked yet with the row's (feed, guid, URL
+// key), feed 0 being NULL: two entries share all three only when the
+// second repeats the first, and then only the first can be inserted. The
+// URL key alone would not do: an earlier entry with the key may have been
+// skipped for its (feed, guid), and the row be a later entry's.
+func (t *tx) insertArticles(ctx context.Context, chunk []store.NewArticle, args []any, added []bool) error {
+	rows, err := t.query(ctx, insertArticles[len(chunk)], args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	// The entries of the chunk by URL key: first[key] is the first, next[i]
+	// the one after i with the same key, or -1.
+	first := make(map[string]int, len(chunk))
+	next := make([]int, len(chunk))
+	for i := len(chunk) - 1; i >= 0; i-- {
+		next[i] = -1
+		if j, ok := first[chunk[i].Article.Key]; ok {
+			next[i] = j
+		}
+		first[chunk[i].Article.Key] = i
+	}
+	for rows.Next() {
+		var id int64
+		var feedID sql.NullInt64
+		var guid, key string
+		if err := rows.Scan(&id, &feedID, &guid, &key); err != nil {
+			return err
+		}
+		i, ok := first[key]
+		for ok && i >= 0 {
+			if a := chunk[i].Article; !added[i] && a.FeedID == feedID.Int64 && a.GUID == guid {
+				break
+			}
+			i = next[i]
+		}
+		if !ok || i < 0 {
+			return fmt.Errorf("recorded an article of no entry of the batch: feed %d, guid %q, key %q", feedID.Int64, guid, key)
+		}
+		added[i], chunk[i].Article.ID = true, id
+	}
+	return rows.Err()
 }
 
 // Article returns one article.

@@ -4,12 +4,16 @@ import (
 	"context"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/heraldhq/herald/internal/news"
 	"github.com/heraldhq/herald/internal/outbox"
+	"github.com/heraldhq/herald/internal/store"
 	"github.com/heraldhq/herald/internal/store/sqlite"
+	"github.com/heraldhq/herald/internal/store/sqlstore"
 )
 
 // The statements of a claim are prepared once: the first claim runs them
@@ -49,5 +53,54 @@ func TestStatementsPreparedOnce(t *testing.T) {
 		slices.Sort(first)
 		slices.Sort(again)
 		t.Errorf("statements prepared again: %d then %d\n%q\n%q", len(first), len(again), first, again)
+	}
+}
+
+// Batches of articles of every length are recorded with one prepared
+// statement per number of articles up to a chunk's: their number is
+// bounded, whatever the batches.
+func TestArticleStatementsBounded(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "herald.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	f, err := db.EnsureFeed(ctx, "https://news.example/feed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := 0
+	record := func(n int) {
+		t.Helper()
+		batch := make([]store.NewArticle, n)
+		for i := range batch {
+			k++
+			key := "news.example/" + strconv.Itoa(k)
+			batch[i] = store.NewArticle{Article: &news.Article{FeedID: f.ID, GUID: key, URL: "https://" + key, Key: key, Seen: time.Now()}}
+		}
+		added, err := db.AddArticles(ctx, batch)
+		if err != nil || slices.Contains(added, false) {
+			t.Fatalf("batch of %d: %v %v", n, added, err)
+		}
+	}
+	inserts := func() int {
+		n := 0
+		for _, q := range db.Prepared() {
+			if strings.HasPrefix(q, "INSERT INTO articles") {
+				n++
+			}
+		}
+		return n
+	}
+	for n := 1; n <= 3*sqlstore.ArticleChunk; n++ {
+		record(n)
+	}
+	if got := inserts(); got != sqlstore.ArticleChunk {
+		t.Errorf("%d statements recording articles, want %d", got, sqlstore.ArticleChunk)
+	}
+	record(2*sqlstore.ArticleChunk + 5)
+	if got := inserts(); got != sqlstore.ArticleChunk {
+		t.Errorf("%d statements recording articles, want %d", got, sqlstore.ArticleChunk)
 	}
 }

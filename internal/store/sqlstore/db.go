@@ -172,6 +172,13 @@ func (t *tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error
 	return t.tx.ExecContext(ctx, t.s.d.rebind(q), args...)
 }
 
+func (t *tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := t.stmt(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return t.tx.QueryContext(ctx, t.s.d.rebind(q), args...)
+}
+
 func (t *tx) queryRow(ctx context.Context, q string, args ...any) scanner {
 	if st := t.stmt(ctx, q); st != nil {
 		return st.QueryRowContext(ctx, args...)

@@ -17,3 +17,6 @@ func (s *DB) Exec(q string) error {
 	_, err := s.db.Exec(q)
 	return err
 }
+
+// ArticleChunk is the most articles one statement records.
+const ArticleChunk = articleChunk

@@ -37,6 +37,8 @@ func Run(t *testing.T, newDB Backend) {
 		{"ArticleDedup", one(testArticleDedup)},
 		{"ArticleWithPost", one(testArticleWithPost)},
 		{"ArticleBatch", one(testArticleBatch)},
+		{"ArticleBatchMixed", one(testArticleBatchMixed)},
+		{"ArticleBatchLong", one(testArticleBatchLong)},
 		{"OnePostPerArticleAndDestination", one(testUniquePost)},
 		{"ClaimOrder", one(testClaimOrder)},
 		{"ClaimLease", one(testClaimLease)},
@@ -217,6 +219,201 @@ func testArticleBatch(t *testing.T, s store.Store) {
 	}
 	if seen, _ := s.ArticleSeen(ctx, f1.ID, "guid-5", "news.example/story-5"); seen {
 		t.Error("an article of a refused batch was recorded")
+	}
+}
+
+// entry is an article of a batch test: feed, guid and URL key as given,
+// a title that names it, and one post.
+func entry(feedID int64, guid, key, title string) store.NewArticle {
+	return store.NewArticle{
+		Article: &news.Article{FeedID: feedID, GUID: guid, URL: "https://" + key, Key: key, Title: title, Seen: t0},
+		Posts:   []*news.Post{queued(title, t0)},
+	}
+}
+
+// checkBatch checks a recorded batch against want: the articles recorded
+// have the ids the store reads back, by id and by URL key, each with its
+// own title; the others have no id; each recorded article has its post,
+// and no other has one.
+func checkBatch(t *testing.T, s store.Store, batch []store.NewArticle, added, want []bool) {
+	t.Helper()
+	ctx := context.Background()
+	if !slices.Equal(added, want) {
+		for i := range batch {
+			if i >= len(added) || added[i] != want[i] {
+				a := batch[i].Article
+				t.Errorf("entry %d (feed %d, guid %q, key %q): added %v, want %v",
+					i, a.FeedID, a.GUID, a.Key, i < len(added) && added[i], want[i])
+			}
+		}
+		return
+	}
+	posts, err := s.Posts(ctx, store.PostFilter{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byText := make(map[string]*news.Post, len(posts))
+	for _, p := range posts {
+		byText[p.Text] = p
+	}
+	for i, n := range batch {
+		a := n.Article
+		p := byText[a.Title]
+		if !want[i] {
+			if a.ID != 0 || p != nil || n.Posts[0].ID != 0 {
+				t.Errorf("entry %d (%s), not recorded, has id %d, post %+v", i, a.Title, a.ID, p)
+			}
+			continue
+		}
+		if a.ID == 0 {
+			t.Errorf("entry %d (%s) recorded without an id", i, a.Title)
+			continue
+		}
+		got, err := s.Article(ctx, a.ID)
+		if err != nil || got.Title != a.Title || got.Key != a.Key || got.GUID != a.GUID || got.FeedID != a.FeedID {
+			t.Errorf("entry %d (%s): Article(%d) = %+v, %v", i, a.Title, a.ID, got, err)
+		}
+		if got, err := s.ArticleByKey(ctx, a.Key); err != nil || got.ID != a.ID {
+			t.Errorf("entry %d (%s): ArticleByKey(%s) = %+v, %v; want id %d", i, a.Title, a.Key, got, err, a.ID)
+		}
+		if p == nil || p.ArticleID != a.ID || n.Posts[0].ArticleID != a.ID || n.Posts[0].ID != p.ID {
+			t.Errorf("entry %d (%s), id %d: post %+v, want one for the article", i, a.Title, a.ID, p)
+		}
+	}
+	recorded := 0
+	for _, ok := range want {
+		if ok {
+			recorded++
+		}
+	}
+	if len(posts) != recorded {
+		t.Errorf("%d posts after the batch, want %d", len(posts), recorded)
+	}
+}
+
+// A batch of every kind of entry: new, known by URL key, known by (feed,
+// guid), repeating an earlier entry's key, guid or both, without a feed.
+// An entry skipped for its (feed, guid) and a later one with its URL key
+// that is recorded: the article is the later one's.
+func testArticleBatchMixed(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	f1, _ := s.EnsureFeed(ctx, "https://a.example/feed")
+	f2, _ := s.EnsureFeed(ctx, "https://b.example/feed")
+	for _, n := range []store.NewArticle{
+		entry(f2.ID, "b-known", "news.example/known", "known by key"),
+		entry(f1.ID, "a-known", "news.example/a-known", "known by guid"),
+		entry(0, "no-feed", "news.example/no-feed-known", "known without a feed"),
+	} {
+		if added, err := s.AddArticle(ctx, n.Article); err != nil || !added {
+			t.Fatal(added, err)
+		}
+	}
+	s0, _ := s.Posts(ctx, store.PostFilter{})
+	if len(s0) != 0 {
+		t.Fatalf("posts before the batch: %d", len(s0))
+	}
+	batch := []store.NewArticle{
+		entry(f1.ID, "g1", "news.example/1", "new 1"),                        // 0 new
+		entry(f1.ID, "g2", "news.example/known", "known key"),                // 1 key known (feed b)
+		entry(f1.ID, "a-known", "news.example/2", "known guid"),              // 2 (feed, guid) known
+		entry(f1.ID, "a-known", "news.example/3", "known guid, key of 4"),    // 3 (feed, guid) known…
+		entry(f1.ID, "g4", "news.example/3", "new 4, key of 3"),              // 4 …its key recorded here
+		entry(f1.ID, "g5", "news.example/1", "key of 0"),                     // 5 key of entry 0
+		entry(f1.ID, "g1", "news.example/6", "guid of 0"),                    // 6 (feed, guid) of entry 0
+		entry(f1.ID, "g1", "news.example/1", "repeats 0"),                    // 7 entry 0 again
+		entry(0, "no-feed", "news.example/no-feed-8", "new 8, no feed"),      // 8 NULL feeds never share a guid
+		entry(0, "no-feed", "news.example/no-feed-8", "repeats 8"),           // 9 entry 8 again
+		entry(0, "g10", "news.example/no-feed-known", "known key, no feed"),  // 10 key known
+		entry(f2.ID, "g1", "news.example/11", "new 11, guid of 0 elsewhere"), // 11 another feed's guid
+		entry(f1.ID, "g12", "news.example/12", "new 12"),                     // 12 new
+		entry(f1.ID, "g12", "news.example/13", "guid of 12, key of 14"),      // 13 (feed, guid) of entry 12…
+		entry(f2.ID, "g12", "news.example/13", "new 14, key of 13"),          // 14 …its key in another feed
+		entry(f1.ID, "g15", "news.example/15", "new 15"),                     // 15 new
+		entry(0, "g1", "news.example/16", "new 16, no feed, guid of 0"),      // 16 no feed
+		entry(0, "g1", "news.example/17", "new 17, no feed, guid of 16"),     // 17 no feed: not a repeat
+		entry(f1.ID, "a-known", "news.example/no-feed-8", "known guid, key of 8"),
+	}
+	want := []bool{true, false, false, false, true, false, false, false, true, false, false, true, true, false, true, true, true, true, false}
+	added, err := s.AddArticles(ctx, batch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkBatch(t, s, batch, added, want)
+
+	// An article the database refuses (its feed does not exist) is named
+	// when it is the only one; in a batch, nothing of the batch is recorded.
+	lost := entry(f1.ID+f2.ID+100, "lost", "news.example/lost", "of no feed").Article
+	if _, err := s.AddArticle(ctx, lost); err == nil || !strings.Contains(err.Error(), lost.URL) {
+		t.Errorf("article of no feed: %v", err)
+	}
+	mixed := []store.NewArticle{entry(f1.ID, "g20", "news.example/20", "new 20"), {Article: lost}}
+	if _, err := s.AddArticles(ctx, mixed); err == nil {
+		t.Error("batch with an article of no feed recorded")
+	}
+	if seen, _ := s.ArticleSeen(ctx, f1.ID, "g20", "news.example/20"); seen {
+		t.Error("an article of a refused batch was recorded")
+	}
+}
+
+// A batch longer than one statement's worth: entries repeat ones of
+// earlier statements and of their own, and are recorded in order.
+func testArticleBatchLong(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	f, _ := s.EnsureFeed(ctx, "https://a.example/feed")
+	known := entry(f.ID, "known", "news.example/known", "known")
+	if added, err := s.AddArticle(ctx, known.Article); err != nil || !added {
+		t.Fatal(added, err)
+	}
+	const n = 150
+	batch := make([]store.NewArticle, n)
+	want := make([]bool, n)
+	for i := range batch {
+		guid, key := fmt.Sprintf("g%d", i), fmt.Sprintf("news.example/%d", i)
+		want[i] = true
+		switch {
+		case i%10 == 3 && i >= 40: // an earlier statement's key, whichever the size
+			key = fmt.Sprintf("news.example/%d", i-37)
+			want[i] = false
+		case i%10 == 5 && i >= 40: // an earlier statement's (feed, guid)
+			guid = fmt.Sprintf("g%d", i-39)
+			want[i] = false
+		case i%10 == 7: // the key of the entry just before
+			key = fmt.Sprintf("news.example/%d", i-1)
+			want[i] = false
+		case i%50 == 8: // a known guid, then a new entry with its key
+			guid = "known"
+			want[i] = false
+		case i%50 == 9:
+			key = fmt.Sprintf("news.example/%d", i-1)
+		case i == n-1:
+			key = "news.example/known"
+			want[i] = false
+		}
+		batch[i] = entry(f.ID, guid, key, fmt.Sprintf("entry %d", i))
+	}
+	added, err := s.AddArticles(ctx, batch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkBatch(t, s, batch, added, want)
+	// Recorded in the batch's order.
+	var last int64
+	for i, a := range batch {
+		if want[i] {
+			if a.Article.ID <= last {
+				t.Errorf("entry %d has id %d, after %d", i, a.Article.ID, last)
+			}
+			last = a.Article.ID
+		}
+	}
+	// Again: nothing new.
+	again := make([]store.NewArticle, n)
+	for i, a := range batch {
+		again[i] = entry(a.Article.FeedID, a.Article.GUID, a.Article.Key, a.Article.Title+" again")
+	}
+	added, err = s.AddArticles(ctx, again)
+	if err != nil || slices.Contains(added, true) {
+		t.Errorf("the batch again: %v, %v", added, err)
 	}
 }
 
