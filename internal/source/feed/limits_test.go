@@ -188,20 +188,68 @@ func BenchmarkParseWorstCase(b *testing.B) {
 	}
 }
 
-// BenchmarkCheck measures the limits' streaming pass alone on a realistic
-// feed of about 9 MiB (the fixture's items again and again).
+// BenchmarkCheck measures the limits' passes alone on a realistic feed of
+// about 9 MiB (the fixture's items again and again): the skimming scanner,
+// skeleton included, and checkXML, for documents the scanner leaves.
 func BenchmarkCheck(b *testing.B) {
 	fixture := fixtures.Read("wordpress-rss.xml")
 	item := string(fixture)
 	item = item[strings.Index(item, "<item>"):strings.LastIndex(item, "</channel>")]
 	doc := []byte(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>T</title>` +
 		repeat(item, (9<<20)/len(item)) + `</channel></rss>`)
-	b.SetBytes(int64(len(doc)))
-	for b.Loop() {
-		if err := checkXML(doc, defaultLimits); err != nil {
-			b.Fatal(err)
+	b.Run("scanner", func(b *testing.B) {
+		b.SetBytes(int64(len(doc)))
+		for b.Loop() {
+			s, ok, err := scanXML(doc, defaultLimits)
+			if !ok || err != nil {
+				b.Fatal(ok, err)
+			}
+			s.skeleton()
 		}
-	}
+	})
+	b.Run("encoding-xml", func(b *testing.B) {
+		b.SetBytes(int64(len(doc)))
+		for b.Loop() {
+			if err := checkXML(doc, defaultLimits); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkSkim compares reading a WordPress feed of 15 entries whole with
+// skimming it, and with skimming it and then reading one entry's bodies
+// (a poll that finds one new story).
+func BenchmarkSkim(b *testing.B) {
+	doc := wpFeed(15)
+	b.Run("parse", func(b *testing.B) {
+		b.SetBytes(int64(len(doc)))
+		for b.Loop() {
+			if _, err := Parse(doc, "", skimURL); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("skim", func(b *testing.B) {
+		b.SetBytes(int64(len(doc)))
+		for b.Loop() {
+			if _, err := Skim(doc, "", skimURL); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("skim+1", func(b *testing.B) {
+		b.SetBytes(int64(len(doc)))
+		for b.Loop() {
+			p, err := Skim(doc, "", skimURL)
+			if err == nil {
+				err = p.Complete([]int{0})
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
 
 // peakHeap runs f and returns the most heap its objects took meanwhile,

@@ -63,7 +63,7 @@ func scanXML(doc []byte, l limits) (s *skim, ok bool, err error) {
 		elements, attrs, items, nsIn int
 		copies                       int64
 		entryDepth                   = -1 // the depth of the entries seen so far
-		unread                       []string
+		prefixes                     []rootPrefix
 		rssRoot                      bool
 	)
 	// piece counts a piece of text in the innermost element, as gofeed glues it.
@@ -93,7 +93,7 @@ func scanXML(doc []byte, l limits) (s *skim, ok bool, err error) {
 				return nil, true, err
 			}
 			if k := len(stack); k > 0 && stack[k-1].entry >= 0 && isSpace(doc[i:j]) {
-				s.cuts = append(s.cuts, span{i, j})
+				s.cut(i, j)
 			}
 			i = j
 			continue
@@ -171,7 +171,7 @@ func scanXML(doc []byte, l limits) (s *skim, ok bool, err error) {
 			if !ok {
 				return nil, false, nil
 			}
-			ns, n, empty, end, ok := readAttrs(doc, j)
+			ns, n, prefixed, empty, end, ok := readAttrs(doc, j)
 			if !ok {
 				return nil, false, nil
 			}
@@ -208,28 +208,28 @@ func scanXML(doc []byte, l limits) (s *skim, ok bool, err error) {
 				f.entry = len(s.entries)
 				s.entries = append(s.entries, span{start: i, end: -1})
 			}
-			if ns > 0 {
-				unread = unreadPrefixes(doc, j, depth == 0, unread)
-			}
 			if depth == 0 {
 				rssRoot = string(loc) == "rss"
+				if ns > 0 {
+					prefixes = rootPrefixes(doc, j)
+				}
+			} else if ns > 0 || prefixed {
+				usePrefixes(doc, j, prefixes)
 			}
-			if depth > 0 && stack[depth-1].entry >= 0 && isUnread(doc, name, unread, rssRoot) {
+			whole := false // the element is left out whole
+			if depth > 0 && stack[depth-1].entry >= 0 && (isUnread(doc, name, prefixes, rssRoot) || !empty && isBody(doc, name)) {
 				if empty {
-					s.cuts = append(s.cuts, span{i, end})
+					whole = true
+					s.cut(i, end)
 				} else if k, pure := pureText(doc, end); pure {
 					if e, ok := endTag(doc, k, name); ok {
-						s.cuts = append(s.cuts, span{i, e})
+						whole = true
+						s.cut(i, e)
 					}
 				}
-			} else if depth > 0 && stack[depth-1].entry >= 0 && !empty {
-				if isBody(doc, name) {
-					if k, pure := pureText(doc, end); pure {
-						if e, ok := endTag(doc, k, name); ok {
-							s.cuts = append(s.cuts, span{i, e})
-						}
-					}
-				}
+			}
+			if q := doc[name.start:name.end]; !whole && len(prefixes) > 0 && len(q) > len(loc) {
+				use(prefixes, q[:len(q)-len(loc)-1])
 			}
 			if !empty {
 				stack = append(stack, f)
@@ -247,7 +247,25 @@ func scanXML(doc []byte, l limits) (s *skim, ok bool, err error) {
 			return nil, false, nil
 		}
 	}
+	// The declarations of prefixes nothing kept uses go too: gofeed's XML
+	// reader copies every namespace in scope at every element.
+	var decls []span
+	for _, p := range prefixes {
+		if !p.used {
+			decls = append(decls, p.decl)
+		}
+	}
+	s.cuts = append(decls, s.cuts...)
 	return s, true, nil
+}
+
+// cut leaves doc[from:to] out of the skeleton; cuts come in document order.
+func (s *skim) cut(from, to int) {
+	if n := len(s.cuts); n > 0 && s.cuts[n-1].end == from {
+		s.cuts[n-1].end = to
+		return
+	}
+	s.cuts = append(s.cuts, span{from, to})
 }
 
 // skeleton is the document without the cuts.
@@ -300,16 +318,63 @@ func isBody(doc []byte, name span) bool {
 // they are plain text.
 var unreadNamespaces = []string{"http://wellformedweb.org/CommentAPI/", "http://purl.org/rss/1.0/modules/slash/"}
 
-// unreadPrefixes reads the namespace declarations of the start tag whose
-// attributes start at i (readAttrs has read them without fault). On the
-// root, it returns the prefixes bound to an unread namespace; elsewhere,
-// nil when the tag binds one of unread again (the skeleton then keeps every
-// element), else unread.
-func unreadPrefixes(doc []byte, i int, root bool, unread []string) []string {
+// rootPrefix is a namespace prefix the root binds to one of
+// unreadNamespaces or to RSS's content module (content:encoded, a body).
+type rootPrefix struct {
+	name   string
+	unread bool // its elements in entries are left out
+	decl   span // its declaration, with the white space before it
+	used   bool // something the skeleton keeps names it, or binds it again
+}
+
+const contentNamespace = "http://purl.org/rss/1.0/modules/content/"
+
+// rootPrefixes reads the root's declarations, from i past its name.
+func rootPrefixes(doc []byte, i int) []rootPrefix {
+	var out []rootPrefix
+	eachAttr(doc, i, func(name span, value []byte, from, to int) {
+		prefix, ok := bytes.CutPrefix(doc[name.start:name.end], []byte("xmlns:"))
+		if v := string(value); ok && (slices.Contains(unreadNamespaces, v) || v == contentNamespace) {
+			out = append(out, rootPrefix{name: string(prefix), unread: v != contentNamespace, decl: span{from, to}})
+		}
+	})
+	return out
+}
+
+// usePrefixes marks the prefixes the attributes of a start tag (from i,
+// past its name) use or bind again: elements in that tag's scope might
+// mean something else by them.
+func usePrefixes(doc []byte, i int, prefixes []rootPrefix) {
+	if len(prefixes) == 0 {
+		return
+	}
+	eachAttr(doc, i, func(name span, _ []byte, _, _ int) {
+		q := doc[name.start:name.end]
+		if p, ok := bytes.CutPrefix(q, []byte("xmlns:")); ok {
+			use(prefixes, p)
+		} else if k := bytes.IndexByte(q, ':'); k > 0 {
+			use(prefixes, q[:k])
+		}
+	})
+}
+
+func use(prefixes []rootPrefix, prefix []byte) {
+	for k := range prefixes {
+		if prefixes[k].name == string(prefix) {
+			prefixes[k].used, prefixes[k].unread = true, false
+		}
+	}
+}
+
+// eachAttr calls fn with each attribute of a start tag that readAttrs
+// read without fault, from i past the tag's name: its name, its value as
+// written, and the bytes it takes, the white space before it included.
+func eachAttr(doc []byte, i int, fn func(name span, value []byte, from, to int)) {
 	for {
+		from := i
 		i = skipSpace(doc, i)
 		if i >= len(doc) || doc[i] == '/' || doc[i] == '>' {
-			return unread
+			return
 		}
 		name, j, _ := readName(doc, i)
 		var value []byte
@@ -325,28 +390,23 @@ func unreadPrefixes(doc []byte, i int, root bool, unread []string) []string {
 				}
 				value, j = doc[j:k], k
 			}
+		} else {
+			j = name.end // a name without a value
 		}
+		fn(name, value, from, j)
 		i = j
-		prefix, ok := bytes.CutPrefix(doc[name.start:name.end], []byte("xmlns:"))
-		switch {
-		case !ok:
-		case root && slices.Contains(unreadNamespaces, string(value)):
-			unread = append(unread, string(prefix))
-		case !root && slices.Contains(unread, string(prefix)):
-			return nil
-		}
 	}
 }
 
 // isUnread reports whether an entry's child element named name is one the
 // skeleton leaves out.
-func isUnread(doc []byte, name span, unread []string, rss bool) bool {
+func isUnread(doc []byte, name span, prefixes []rootPrefix, rss bool) bool {
 	q := doc[name.start:name.end]
 	if rss && string(q) == "comments" {
 		return true
 	}
-	for _, p := range unread {
-		if len(q) > len(p) && q[len(p)] == ':' && string(q[:len(p)]) == p {
+	for _, p := range prefixes {
+		if p.unread && len(q) > len(p.name) && q[len(p.name)] == ':' && string(q[:len(p.name)]) == p.name {
 			return true
 		}
 	}
@@ -421,32 +481,34 @@ func readName(doc []byte, i int) (name span, next int, ok bool) {
 // encoding/xml does when not strict: quoted values, bare values and names
 // without a value. It returns the namespace declarations and attributes
 // counted, whether the tag closes itself, and the offset past its '>'.
-func readAttrs(doc []byte, i int) (ns, n int, empty bool, end int, ok bool) {
+func readAttrs(doc []byte, i int) (ns, n int, prefixed, empty bool, end int, ok bool) {
 	for {
 		i = skipSpace(doc, i)
 		if i >= len(doc) {
-			return 0, 0, false, 0, false
+			return 0, 0, false, false, 0, false
 		}
 		switch doc[i] {
 		case '/':
 			if i+1 >= len(doc) || doc[i+1] != '>' {
-				return 0, 0, false, 0, false
+				return 0, 0, false, false, 0, false
 			}
-			return ns, n, true, i + 2, true
+			return ns, n, prefixed, true, i + 2, true
 		case '>':
-			return ns, n, false, i + 1, true
+			return ns, n, prefixed, false, i + 1, true
 		}
 		name, j, ok := readName(doc, i)
 		if !ok {
-			return 0, 0, false, 0, false
+			return 0, 0, false, false, 0, false
 		}
 		n++
 		if q := doc[name.start:name.end]; bytes.Equal(q, []byte("xmlns")) || bytes.HasPrefix(q, []byte("xmlns:")) && len(q) > len("xmlns:") {
 			ns++
+		} else if bytes.IndexByte(q, ':') > 0 {
+			prefixed = true
 		}
 		j = skipSpace(doc, j)
 		if j >= len(doc) {
-			return 0, 0, false, 0, false
+			return 0, 0, false, false, 0, false
 		}
 		if doc[j] != '=' {
 			i = j // a name without a value
@@ -454,12 +516,12 @@ func readAttrs(doc []byte, i int) (ns, n int, empty bool, end int, ok bool) {
 		}
 		j = skipSpace(doc, j+1)
 		if j >= len(doc) {
-			return 0, 0, false, 0, false
+			return 0, 0, false, false, 0, false
 		}
 		if c := doc[j]; c == '"' || c == '\'' {
 			k := bytes.IndexByte(doc[j+1:], c)
 			if k < 0 || bytes.IndexByte(doc[j+1:j+1+k], '<') >= 0 {
-				return 0, 0, false, 0, false
+				return 0, 0, false, false, 0, false
 			}
 			i = j + 1 + k + 1
 			continue

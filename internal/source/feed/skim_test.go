@@ -211,6 +211,19 @@ func TestSkimFollows(t *testing.T) {
 	if bytes.Contains(skel, []byte("<wfw:commentRss>")) || bytes.Contains(skel, []byte("<slash:comments>")) || bytes.Contains(skel, []byte("<comments>")) {
 		t.Error("the skeleton holds the comments' elements")
 	}
+	// Their declarations go with them, those of what stays stay.
+	if bytes.Contains(skel, []byte("xmlns:wfw=")) || bytes.Contains(skel, []byte("xmlns:slash=")) ||
+		bytes.Contains(skel, []byte("xmlns:content=")) || !bytes.Contains(skel, []byte(`xmlns:dc="http://purl.org/dc/elements/1.1/"`)) {
+		t.Errorf("the skeleton's root: %s", skel[:bytes.Index(skel, []byte("<channel>"))])
+	}
+	used := bytes.Replace(doc, []byte(`<channel>`), []byte(`<channel><wfw:comments>x</wfw:comments>`), 1)
+	used = bytes.Replace(used, []byte(`<item>`), []byte(`<item><category slash:n="1">c</category>`), 1)
+	s, _, _ = scanXML(used, defaultLimits)
+	if skel := s.skeleton(); !bytes.Contains(skel, []byte("xmlns:wfw=")) || !bytes.Contains(skel, []byte("xmlns:slash=")) ||
+		bytes.Contains(skel, []byte("xmlns:content=")) {
+		t.Errorf("the root of a skeleton that uses wfw and slash: %s", skel[:bytes.Index(skel, []byte("<channel>"))])
+	}
+	skimmedAs(t, used, "")
 	// Bound again in an entry, the prefix names what the feed says it does.
 	rebound := bytes.Replace(doc, []byte(`<item>`), []byte(`<item xmlns:wfw="https://ext.example/">`), 1)
 	s, _, _ = scanXML(rebound, defaultLimits)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/heraldhq/herald/internal/news"
 	"github.com/heraldhq/herald/internal/store"
@@ -75,51 +76,27 @@ var insertArticles = func() (q [articleChunk + 1]string) {
 // of the same batch included; a concurrent insert of the same article
 // waits for the first and then does nothing. Posts are added for the
 // articles recorded only.
+//
+// Where writes take turns (SQLite), the batches of calls that arrive while
+// another's transaction runs are recorded together in the next one, each
+// as if alone and in the order they came: a first round over thousands of
+// feeds commits a few hundred times rather than once a feed. When that
+// transaction fails, each batch is tried again alone, so that one feed's
+// fault is its own.
 func (s *DB) AddArticles(ctx context.Context, batch []store.NewArticle) ([]bool, error) {
-	added := make([]bool, len(batch))
-	cats := make([]string, len(batch))
-	for i, n := range batch {
-		c := n.Article.Categories
-		if c == nil {
-			c = []string{}
-		}
-		b, err := json.Marshal(c)
-		if err != nil {
-			return nil, fmt.Errorf("store: add article %s: %w", n.Article.URL, err)
-		}
-		cats[i] = string(b)
+	if s.d.RowLocks {
+		return s.addArticles(ctx, batch)
 	}
+	return s.adds.add(ctx, s, batch)
+}
+
+// addArticles records one batch in a transaction of its own.
+func (s *DB) addArticles(ctx context.Context, batch []store.NewArticle) ([]bool, error) {
+	added := make([]bool, len(batch))
 	var failed *news.Article
-	err := s.inTx(ctx, func(tx *tx) error {
-		args := make([]any, 0, min(len(batch), articleChunk)*articleFields)
-		for lo := 0; lo < len(batch); lo += articleChunk {
-			chunk := batch[lo:min(lo+articleChunk, len(batch))]
-			args = args[:0]
-			for i, n := range chunk {
-				args = s.articleValues(args, n.Article, cats[lo+i])
-			}
-			failed = nil // which of several failed, the database does not say
-			if len(chunk) == 1 {
-				failed = chunk[0].Article
-			}
-			if err := tx.insertArticles(ctx, chunk, args, added[lo:]); err != nil {
-				return err
-			}
-		}
-		for i, n := range batch {
-			if !added[i] {
-				continue
-			}
-			failed = n.Article
-			for _, p := range n.Posts {
-				p.ArticleID = n.Article.ID
-				if err := tx.insertPost(ctx, p); err != nil {
-					return err
-				}
-			}
-		}
-		failed = nil
-		return nil
+	err := s.inTx(ctx, func(tx *tx) (err error) {
+		failed, err = tx.addArticles(ctx, batch, added)
+		return err
 	})
 	if err != nil {
 		if failed == nil {
@@ -128,6 +105,139 @@ func (s *DB) AddArticles(ctx context.Context, batch []store.NewArticle) ([]bool,
 		return nil, fmt.Errorf("store: add article %s: %w", failed.URL, err)
 	}
 	return added, nil
+}
+
+// addArticles records batch in t, marking the articles recorded in added.
+// On failure, failed is the article at fault when it is known.
+func (t *tx) addArticles(ctx context.Context, batch []store.NewArticle, added []bool) (failed *news.Article, err error) {
+	cats := make([]string, len(batch))
+	for i, n := range batch {
+		c := n.Article.Categories
+		if c == nil {
+			c = []string{}
+		}
+		b, err := json.Marshal(c)
+		if err != nil {
+			return n.Article, err
+		}
+		cats[i] = string(b)
+	}
+	args := make([]any, 0, min(len(batch), articleChunk)*articleFields)
+	for lo := 0; lo < len(batch); lo += articleChunk {
+		chunk := batch[lo:min(lo+articleChunk, len(batch))]
+		args = args[:0]
+		for i, n := range chunk {
+			args = t.s.articleValues(args, n.Article, cats[lo+i])
+		}
+		if err := t.insertArticles(ctx, chunk, args, added[lo:]); err != nil {
+			if len(chunk) == 1 {
+				return chunk[0].Article, err
+			}
+			return nil, err // which of several failed, the database does not say
+		}
+	}
+	for i, n := range batch {
+		if !added[i] {
+			continue
+		}
+		for _, p := range n.Posts {
+			p.ArticleID = n.Article.ID
+			if err := t.insertPost(ctx, p); err != nil {
+				return n.Article, err
+			}
+		}
+	}
+	return nil, nil
+}
+
+// addQueue gathers AddArticles calls on a database where writes take
+// turns. The first caller to find no transaction running leads: it records
+// every batch waiting, its own among them, in one transaction, wakes their
+// callers, and hands the lead to the first of those that came meanwhile.
+type addQueue struct {
+	mu      sync.Mutex
+	waiting []*addCall
+	busy    bool // a leader is at work
+	// together, when set, is told how many batches each transaction
+	// records (tests).
+	together func(n int)
+}
+
+type addCall struct {
+	ctx   context.Context
+	batch []store.NewArticle
+	added []bool
+	err   error
+	wake  chan struct{}
+	lead  bool // woken to lead, not done
+}
+
+func (q *addQueue) add(ctx context.Context, s *DB, batch []store.NewArticle) ([]bool, error) {
+	c := &addCall{ctx: ctx, batch: batch, wake: make(chan struct{}, 1)}
+	q.mu.Lock()
+	q.waiting = append(q.waiting, c)
+	lead := !q.busy
+	q.busy = true
+	q.mu.Unlock()
+	if !lead {
+		<-c.wake
+		if !c.lead {
+			return c.added, c.err
+		}
+	}
+	q.mu.Lock()
+	calls := q.waiting
+	q.waiting = nil
+	q.mu.Unlock()
+
+	if q.together != nil {
+		q.together(len(calls))
+	}
+	s.addTogether(calls)
+	for _, o := range calls {
+		if o != c {
+			o.wake <- struct{}{}
+		}
+	}
+
+	q.mu.Lock()
+	if len(q.waiting) > 0 {
+		next := q.waiting[0]
+		next.lead = true
+		next.wake <- struct{}{}
+	} else {
+		q.busy = false
+	}
+	q.mu.Unlock()
+	return c.added, c.err
+}
+
+// addTogether records the calls' batches in one transaction, or each in
+// its own when that fails. The shared transaction does not end with the
+// leader's context: the other callers' batches are in it.
+func (s *DB) addTogether(calls []*addCall) {
+	if len(calls) > 1 {
+		added := make([][]bool, len(calls))
+		ctx := context.WithoutCancel(calls[0].ctx)
+		err := s.inTx(ctx, func(tx *tx) error {
+			for i, c := range calls {
+				added[i] = make([]bool, len(c.batch))
+				if _, err := tx.addArticles(ctx, c.batch, added[i]); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err == nil {
+			for i, c := range calls {
+				c.added = added[i]
+			}
+			return
+		}
+	}
+	for _, c := range calls {
+		c.added, c.err = s.addArticles(c.ctx, c.batch)
+	}
 }
 
 // insertArticles records chunk's articles, whose values are args, marks

@@ -22,6 +22,8 @@ type DB struct {
 
 	mu    sync.Mutex
 	stmts map[string]*sql.Stmt // by query text as written, with ?
+
+	adds addQueue // see AddArticles
 }
 
 var _ store.Store = (*DB)(nil)
