@@ -92,7 +92,7 @@ func Skim(body []byte, contentType, feedURL string) (*Parsed, error) {
 	p := newParsed(f, feedURL)
 	p.skim = s
 	for _, it := range f.Items {
-		item := p.item(it, nil)
+		item := p.item(it)
 		item.Content, item.Description = "", ""
 		p.Items = append(p.Items, item)
 	}
@@ -111,7 +111,7 @@ func (p *Parsed) Complete(idx []int) error {
 		full := make([]Item, len(idx))
 		same := true
 		for n, it := range f.Items {
-			full[n] = p.item(it, p.bodyImage(it))
+			full[n] = p.item(it)
 			same = same && full[n].GUID == p.Items[idx[n]].GUID && full[n].Link == p.Items[idx[n]].Link
 		}
 		if same {
@@ -147,7 +147,7 @@ func parseWhole(doc []byte, feedURL string) (*Parsed, error) {
 	p := newParsed(f, feedURL)
 	for _, it := range f.Items {
 		if it != nil {
-			p.Items = append(p.Items, p.item(it, p.bodyImage(it)))
+			p.Items = append(p.Items, p.item(it))
 		}
 	}
 	return p, nil
@@ -171,19 +171,11 @@ func newParsed(f *gofeed.Feed, feedURL string) *Parsed {
 		base: base, feedURL: feedURL, rss: f.FeedType == "rss"}
 }
 
-// bodyImage finds the first picture of an RSS entry's bodies, as gofeed's
-// own search would; nil for other formats, where gofeed does not look.
-func (p *Parsed) bodyImage(it *gofeed.Item) func() string {
-	if !p.rss {
-		return nil
-	}
-	return func() string { return cmp.Or(firstImage(it.Content), firstImage(it.Description)) }
-}
-
-// item maps one gofeed entry. bodyImage, when not nil, finds the first
-// picture in the entry's bodies: the picture when the feed names none in
-// its own elements, before enclosures and Media RSS.
-func (p *Parsed) item(it *gofeed.Item, bodyImage func() string) Item {
+// item maps one gofeed entry. An RSS entry's picture, when the feed names
+// none in its own elements, is the first in its bodies, as gofeed's own
+// search would find it, before enclosures and Media RSS; a skimmed entry
+// has no bodies to look in.
+func (p *Parsed) item(it *gofeed.Item) Item {
 	base := p.base
 	item := Item{
 		GUID:        strings.TrimSpace(it.GUID),
@@ -201,8 +193,8 @@ func (p *Parsed) item(it *gofeed.Item, bodyImage func() string) Item {
 	}
 	if it.Image != nil {
 		item.ImageURL = resolve(base, it.Image.URL)
-	} else if bodyImage != nil {
-		item.ImageURL = resolve(base, bodyImage())
+	} else if p.rss {
+		item.ImageURL = resolve(base, cmp.Or(firstImage(it.Content), firstImage(it.Description)))
 	}
 	for _, enc := range it.Enclosures {
 		if item.ImageURL == "" && enc != nil && strings.HasPrefix(enc.Type, "image/") {
