@@ -27,7 +27,15 @@ add_action( 'transition_post_status', function ( $new_status, $old_status, $post
 			'Authorization' => 'Bearer ' . HERALD_TOKEN,
 			'Content-Type'  => 'application/json',
 		),
-		'body'     => wp_json_encode( array( 'url' => get_permalink( $post ) ) ),
+		'body'     => wp_json_encode( array(
+			'url'        => get_permalink( $post ),
+			// Categories and tags, as the feed lists them: they route the
+			// article to the accounts that take them.
+			'categories' => array_values( array_unique( array_merge(
+				wp_get_post_categories( $post->ID, array( 'fields' => 'names' ) ),
+				wp_get_post_tags( $post->ID, array( 'fields' => 'names' ) )
+			) ) ),
+		) ),
 		'timeout'  => 5,
 		// Do not make the editor wait: the feed is the safety net.
 		'blocking' => false,

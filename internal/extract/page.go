@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -35,6 +36,10 @@ type Page struct {
 	// Lang is the page's language as a BCP 47 tag ("en-US"), from <html
 	// lang> else og:locale; empty when the page does not say.
 	Lang string
+	// Categories are the page's sections and tags: JSON-LD articleSection
+	// and keywords, else the article:section and article:tag meta tags (as
+	// WordPress's SEO plugins write them).
+	Categories []string
 }
 
 // ParsePage reads an article page fetched from pageURL, which relative links resolve
@@ -74,6 +79,10 @@ func ParsePage(body []byte, pageURL string) (Page, error) {
 		Author:    firstOf(ld.author, textDecoded(m.get("author")), notURL(textDecoded(m.get("article:author")))),
 		Published: firstTime(ld.published, m.get("article:published_time"), m.get("datepublished"), m.get("og:published_time"), m.get("pubdate"), m.get("publishdate"), m.get("date")),
 		Lang:      firstOf(Language(m.lang), Language(m.get("og:locale"))),
+	}
+	p.Categories = categories(ld.sections)
+	if len(p.Categories) == 0 {
+		p.Categories = categories(m.sections)
 	}
 
 	descs := []string{
@@ -189,6 +198,7 @@ type meta struct {
 	base      string
 	lang      string // <html lang>
 	jsonLD    []string
+	sections  []string // article:section and article:tag, every one
 }
 
 func (m *meta) get(key string) string { return m.tags[key] }
@@ -212,6 +222,9 @@ func readMeta(doc *html.Node) *meta {
 			for _, k := range []string{"property", "name", "itemprop"} {
 				if key, ok := attr(n, k); ok {
 					key = strings.ToLower(strings.TrimSpace(key))
+					if key == "article:section" || key == "article:tag" {
+						m.sections = append(m.sections, content)
+					}
 					if _, seen := m.tags[key]; !seen && strings.TrimSpace(content) != "" {
 						m.tags[key] = strings.TrimSpace(content)
 					}
@@ -279,6 +292,7 @@ func pageTitle(title, site string) string {
 // ldArticle is the part of a JSON-LD article herald uses, as plain text.
 type ldArticle struct {
 	headline, description, image, author, published string
+	sections                                        []string // articleSection, then keywords
 }
 
 // article returns the first JSON-LD article on the page.
@@ -300,6 +314,7 @@ func (m *meta) article() ldArticle {
 				image:       ldImage(obj["image"], 0),
 				author:      ldAuthor(obj["author"], ids),
 				published:   ldString(obj["datePublished"]),
+				sections:    append(ldStrings(obj["articleSection"]), ldStrings(obj["keywords"])...),
 			}
 		}
 	}
@@ -389,6 +404,47 @@ func ldString(v any) string {
 		}
 	}
 	return ""
+}
+
+// ldStrings are the strings of a JSON-LD value that is a string or a list
+// of them; a string of keywords is comma-separated.
+func ldStrings(v any) []string {
+	switch v := v.(type) {
+	case string:
+		return strings.Split(v, ",")
+	case []any:
+		var out []string
+		for _, e := range v {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// maxCategories and maxCategory bound what a page gives as categories.
+const (
+	maxCategories = 32
+	maxCategory   = 100
+)
+
+// categories cleans a page's sections and tags: plain text, each once
+// (letter case aside), none empty or longer than maxCategory bytes, at
+// most maxCategories.
+func categories(raw []string) []string {
+	var out []string
+	for _, c := range raw {
+		c = Text(c)
+		if c == "" || len(c) > maxCategory || slices.ContainsFunc(out, func(o string) bool { return strings.EqualFold(o, c) }) {
+			continue
+		}
+		if out = append(out, c); len(out) == maxCategories {
+			break
+		}
+	}
+	return out
 }
 
 // ldImage is the URL of a JSON-LD image: a URL, an ImageObject, or a list of either.

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -31,8 +32,12 @@ func formatPage(p Page) string {
 	if !p.Published.IsZero() {
 		published = p.Published.UTC().Format(time.RFC3339)
 	}
-	return fmt.Sprintf("title: %s\ndescription: %s\ncanonical: %s\nimage: %s\nauthor: %s\npublished: %s\nlede: %s\n",
+	s := fmt.Sprintf("title: %s\ndescription: %s\ncanonical: %s\nimage: %s\nauthor: %s\npublished: %s\nlede: %s\n",
 		p.Title, p.Description, p.Canonical, p.Image, p.Author, published, p.Lede)
+	if len(p.Categories) > 0 {
+		s += fmt.Sprintf("categories: %q\n", p.Categories)
+	}
+	return s
 }
 
 func TestParsePageGolden(t *testing.T) {
@@ -78,7 +83,7 @@ func TestParsePageAfrin(t *testing.T) {
 		Lede:      "Turkish warplanes struck positions of the People’s Protection Units (YPG) near Afrin on Friday night, local officials said.",
 		Lang:      "en-US",
 	}
-	if p != want {
+	if !reflect.DeepEqual(p, want) {
 		t.Errorf("ParsePage(page-afrin.html)\n got %+v\nwant %+v", p, want)
 	}
 }
@@ -174,6 +179,20 @@ func TestParsePage(t *testing.T) {
 			},
 		},
 		{
+			name: "sections and tags as WordPress SEO plugins write them",
+			body: `<html><head><title>Kobani rebuilds</title>
+<meta property="article:section" content="Kurdistan"><meta property="article:tag" content="Schools">
+<meta property="article:tag" content="kurdistan"><meta property="article:tag" content="  "><meta property="article:tag" content="Kobani &amp; Afrin"></head></html>`,
+			want: Page{Title: "Kobani rebuilds", Canonical: pageURL, Categories: []string{"Kurdistan", "Schools", "Kobani & Afrin"}},
+		},
+		{
+			name: "JSON-LD sections and keywords before the meta tags",
+			body: `<html><head><title>Kobani rebuilds</title><meta property="article:section" content="News">
+<script type="application/ld+json">{"@graph":[{"@type":"NewsArticle","headline":"Kobani rebuilds",
+"articleSection":["Kurdistan","Syria"],"keywords":"schools, Kobani,syria"}]}</script></head></html>`,
+			want: Page{Title: "Kobani rebuilds", Canonical: pageURL, Categories: []string{"Kurdistan", "Syria", "schools", "Kobani"}},
+		},
+		{
 			name: "UTF-8 page that declares a legacy charset",
 			body: "<html><head><meta charset=\"iso-8859-1\"><title>Kobani’s schools</title></head></html>",
 			want: Page{Title: "Kobani’s schools", Canonical: pageURL},
@@ -185,7 +204,7 @@ func TestParsePage(t *testing.T) {
 			if err != nil {
 				t.Fatalf("ParsePage: %v", err)
 			}
-			if got != tt.want {
+			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("ParsePage\n got %s\nwant %s", formatPage(got), formatPage(tt.want))
 			}
 		})

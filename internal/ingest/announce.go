@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/heraldhq/herald/internal/news"
@@ -15,17 +16,24 @@ import (
 // page is read for its title and lede, the outbox's intake rule gives each
 // post its state and priority (approval, age, breaking categories), and
 // the article is keyed on its address, so that the feed's copy of it, when
-// the feed catches up, is the same article and is not posted again. by
-// names who announced it (the editor token's name).
+// the feed catches up, is the same article and is not posted again.
+// categories are the CMS's own for the article (categories and tags, as a
+// feed lists them), which route it; when it gives none, the page's
+// sections and tags do. by names who announced it (the editor token's
+// name).
 //
 // It returns the posts made and true, or no posts and false when the
 // article is recorded already (announced before, or read from its feed):
 // a CMS that sends the same announcement twice changes nothing. Errors an
 // editor can act on are *news.Error.
-func (in *Ingester) Announce(ctx context.Context, raw, by string) ([]*news.Post, bool, error) {
+func (in *Ingester) Announce(ctx context.Context, raw string, categories []string, by string) ([]*news.Post, bool, error) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
 		return nil, false, news.Invalid(`give the article's address: {"url": "https://…"}`)
+	}
+	cats, err := announcedCategories(categories)
+	if err != nil {
+		return nil, false, err
 	}
 	clean, err := news.CleanURL(raw)
 	if err != nil {
@@ -42,7 +50,7 @@ func (in *Ingester) Announce(ctx context.Context, raw, by string) ([]*news.Post,
 		return nil, false, news.Invalid("herald cannot read articles from their address here")
 	}
 	now := in.now()
-	a := &news.Article{GUID: clean, URL: clean, Key: key, Published: now, Seen: now}
+	a := &news.Article{GUID: clean, URL: clean, Key: key, Categories: cats, Published: now, Seen: now}
 	// The article belongs to the feed of its origin, whose pages are
 	// trusted like the feed's own links; at no feed's origin, the address
 	// is an outside one and goes through the private-address guard. The
@@ -108,4 +116,29 @@ func (in *Ingester) feedOn(link string) *store.Feed {
 		}
 	}
 	return nil
+}
+
+// maxAnnouncedCategories and maxCategory bound the categories a CMS gives.
+const (
+	maxAnnouncedCategories = 64
+	maxCategory            = 200
+)
+
+// announcedCategories are the categories (and tags) a CMS gives with an
+// article, trimmed and each once; none means the page's.
+func announcedCategories(raw []string) ([]string, error) {
+	if len(raw) > maxAnnouncedCategories {
+		return nil, news.Invalid("%d categories: at most %d", len(raw), maxAnnouncedCategories)
+	}
+	var out []string
+	for _, c := range raw {
+		c = strings.TrimSpace(c)
+		switch {
+		case len(c) > maxCategory:
+			return nil, news.Invalid("a category is longer than %d bytes: %q…", maxCategory, strings.ToValidUTF8(c[:40], ""))
+		case c != "" && !slices.Contains(out, c):
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }

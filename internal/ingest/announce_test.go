@@ -16,7 +16,8 @@ import (
 )
 
 // pageServer serves article pages: /{slug}/ with a title and a lede, /empty/
-// with neither, /moved/ naming another canonical address.
+// with neither, /moved/ naming another canonical address, /derby/ in the
+// Sports section.
 func pageServer(t *testing.T) *httptest.Server {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		slug := strings.Trim(r.URL.Path, "/")
@@ -26,6 +27,9 @@ func pageServer(t *testing.T) *httptest.Server {
 			http.NotFound(w, r)
 		case "empty":
 			fmt.Fprint(w, `<!doctype html><html><head></head><body></body></html>`)
+		case "derby":
+			fmt.Fprint(w, `<!doctype html><html><head><title>Derby day</title><meta property="article:section" content="Sports">
+<meta property="og:description" content="The derby ended in a draw on Saturday, before a full stadium."></head><body></body></html>`)
 		case "moved":
 			fmt.Fprintf(w, `<!doctype html><html><head><title>Moved story</title><link rel="canonical" href="https://canonical.example/moved/">
 <meta property="og:description" content="The story moved to another address on Monday, its editors said."></head><body></body></html>`)
@@ -53,7 +57,7 @@ func TestAnnounce(t *testing.T) {
 	f.Title = "Valley Courier"
 	in.Feeds = func() []store.Feed { return []store.Feed{{ID: 99, URL: "https://elsewhere.example/feed"}, *f} }
 
-	ps, added, err := in.Announce(ctx, srv.URL+"/clinic/?utm_source=wordpress", "cms")
+	ps, added, err := in.Announce(ctx, srv.URL+"/clinic/?utm_source=wordpress", nil, "cms")
 	if err != nil || !added || len(ps) != 1 {
 		t.Fatalf("Announce = %v, %v, %v", ps, added, err)
 	}
@@ -68,7 +72,7 @@ func TestAnnounce(t *testing.T) {
 	}
 
 	// The CMS sends it again: nothing changes.
-	if ps, added, err := in.Announce(ctx, srv.URL+"/clinic/", "cms"); err != nil || added || ps != nil {
+	if ps, added, err := in.Announce(ctx, srv.URL+"/clinic/", nil, "cms"); err != nil || added || ps != nil {
 		t.Errorf("announced twice: %v, %v, %v", ps, added, err)
 	}
 	// The feed catches up: its entry (another guid, the link with tracking)
@@ -94,7 +98,7 @@ func TestAnnounceFollowsTheIntakeRule(t *testing.T) {
 	st := setup(t, in)
 	in.Intake.Approval = true
 	in.Targets = append(in.Targets, Target{Name: "mastodon", Compose: func(a *news.Article) (string, error) { return a.Title, nil }})
-	ps, added, err := in.Announce(context.Background(), srv.URL+"/vote/", "")
+	ps, added, err := in.Announce(context.Background(), srv.URL+"/vote/", nil, "")
 	if err != nil || !added || len(ps) != 2 {
 		t.Fatalf("Announce = %v, %v, %v", ps, added, err)
 	}
@@ -121,7 +125,7 @@ func TestAnnounceRefusals(t *testing.T) {
 		{"clinic", `"clinic" is not a web address`},
 		{srv.URL + "/clinic/", "HERALD_ALLOW_PRIVATE_URLS"},
 	} {
-		_, _, err := in.Announce(ctx, tc.url, "cms")
+		_, _, err := in.Announce(ctx, tc.url, nil, "cms")
 		r, ok := news.Refusal(err)
 		if !ok || !errors.Is(err, news.ErrInvalid) || !strings.Contains(r.Message, tc.want) {
 			t.Errorf("Announce(%q) = %v, want a refusal saying %q", tc.url, err, tc.want)
@@ -132,7 +136,7 @@ func TestAnnounceRefusals(t *testing.T) {
 		{srv.URL + "/missing/", "404"},
 		{srv.URL + "/empty/", "could not read that page"},
 	} {
-		_, _, err := in.Announce(ctx, tc.url, "cms")
+		_, _, err := in.Announce(ctx, tc.url, nil, "cms")
 		if r, ok := news.Refusal(err); !ok || !strings.Contains(r.Message, tc.want) {
 			t.Errorf("Announce(%q) = %v, want a refusal saying %q", tc.url, err, tc.want)
 		}
@@ -150,7 +154,7 @@ func TestAnnounceCanonical(t *testing.T) {
 	in := &Ingester{Pages: fetch.New(fetch.Options{AllowPrivate: true})}
 	st := setup(t, in)
 	ctx := context.Background()
-	ps, added, err := in.Announce(ctx, srv.URL+"/moved/", "cms")
+	ps, added, err := in.Announce(ctx, srv.URL+"/moved/", nil, "cms")
 	if err != nil || !added {
 		t.Fatalf("Announce = %v, %v", added, err)
 	}
@@ -166,7 +170,53 @@ func TestAnnounceCanonical(t *testing.T) {
 		Seen: now, Published: now}); err != nil {
 		t.Fatal(err)
 	}
-	if ps, added, err := in2.Announce(ctx, srv.URL+"/moved/", "cms"); err != nil || added || ps != nil {
+	if ps, added, err := in2.Announce(ctx, srv.URL+"/moved/", nil, "cms"); err != nil || added || ps != nil {
 		t.Errorf("an article recorded under its canonical address announced again: %v %v %v", ps, added, err)
+	}
+}
+
+// An announced article is routed by the categories the CMS gives, else by
+// its page's section, as a feed's entry is by its own.
+func TestAnnounceCategories(t *testing.T) {
+	srv := pageServer(t)
+	compose := func(a *news.Article) (string, error) { return a.Title, nil }
+	in := &Ingester{Pages: fetch.New(fetch.Options{}), Targets: []Target{
+		{Name: "main", Compose: compose},
+		{Name: "sports", Compose: compose, Route: Route{Categories: []string{"sports"}}},
+	}}
+	st := setup(t, in)
+	ctx := context.Background()
+	f, _ := st.EnsureFeed(ctx, srv.URL+"/feed/")
+	in.Feeds = func() []store.Feed { return []store.Feed{*f} }
+	destinations := func(ps []*news.Post) (out []string) {
+		for _, p := range ps {
+			out = append(out, p.Destination)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		slug       string
+		categories []string
+		want       string
+	}{
+		{"match", []string{" Sports ", "Local", "Sports"}, "main sports"}, // the CMS's word
+		{"derby", nil, "main sports"},                                     // the page's section
+		{"council", nil, "main"},                                          // neither
+	} {
+		ps, added, err := in.Announce(ctx, srv.URL+"/"+tc.slug+"/", tc.categories, "cms")
+		if err != nil || !added || strings.Join(destinations(ps), " ") != tc.want {
+			t.Errorf("%s: %v to %q, %v; want %q", tc.slug, added, destinations(ps), err, tc.want)
+			continue
+		}
+		a, _ := st.Article(ctx, ps[0].ArticleID)
+		if tc.slug == "match" && strings.Join(a.Categories, ",") != "Sports,Local" {
+			t.Errorf("recorded categories: %q", a.Categories)
+		}
+	}
+	for _, cats := range [][]string{make([]string, 65), {strings.Repeat("é", 101)}} {
+		var ne *news.Error
+		if _, _, err := in.Announce(ctx, srv.URL+"/other/", cats, "cms"); !errors.As(err, &ne) || ne.Kind != news.ErrInvalid {
+			t.Errorf("%d categories of %d bytes: %v, want a refusal", len(cats), len(cats[0]), err)
+		}
 	}
 }

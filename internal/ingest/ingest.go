@@ -460,6 +460,11 @@ func (in *Ingester) readPage(ctx context.Context, a *news.Article, feedURL strin
 	if a.Author == "" {
 		a.Author = page.Author
 	}
+	if len(a.Categories) == 0 {
+		// A feed without categories, a CMS that names none, an editor's
+		// URL: the page's sections and tags route the article.
+		a.Categories = page.Categories
+	}
 	if page.Lang != "" {
 		// The page says the article's own language; a feed's is the
 		// channel's, for every item alike.

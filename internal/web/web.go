@@ -67,7 +67,7 @@ type Options struct {
 	Push   func(ctx context.Context) (map[string]websub.Status, error)
 	// Announce records an article a CMS announces and queues its automatic
 	// posts (POST /api/v1/articles); false when it is known already.
-	Announce func(ctx context.Context, url, by string) ([]*news.Post, bool, error)
+	Announce func(ctx context.Context, url string, categories []string, by string) ([]*news.Post, bool, error)
 	// Attention, when set, is the corrections and takedowns desk (Needs
 	// attention, POST /api/v1/articles/retract and /correct).
 	Attention AttentionDesk

@@ -67,7 +67,8 @@ func (p pushView) json() pushJSON {
 }
 
 // apiAnnounce takes a CMS's word that an article was just published:
-// POST /api/v1/articles {"url": "…"}. The article is read and its posts
+// POST /api/v1/articles {"url": "…", "categories": ["…"]} (categories
+// optional). The article is read and its posts
 // queued at once, by the rules of the feed's own articles: 202 with the
 // posts. An article herald has recorded already (announced before, or read
 // from its feed) is 200 {"status": "known"}, so a CMS that retries does no
@@ -78,12 +79,13 @@ func (s *Server) apiAnnounce(w http.ResponseWriter, r *http.Request, actor strin
 		return
 	}
 	var req struct {
-		URL string `json:"url"`
+		URL        string   `json:"url"`
+		Categories []string `json:"categories"`
 	}
 	if !readJSON(w, r, &req) {
 		return
 	}
-	posts, added, err := s.o.Announce(r.Context(), req.URL, actor)
+	posts, added, err := s.o.Announce(r.Context(), req.URL, req.Categories, actor)
 	if err != nil {
 		s.apiError(w, err)
 		return

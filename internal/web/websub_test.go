@@ -91,8 +91,8 @@ func TestFeedsShowPush(t *testing.T) {
 // 422 in plain words; it is recorded in the audit log.
 func TestAnnounceAPI(t *testing.T) {
 	var got []string
-	announce := func(ctx context.Context, url, by string) ([]*news.Post, bool, error) {
-		got = append(got, url+" by "+by)
+	announce := func(ctx context.Context, url string, categories []string, by string) ([]*news.Post, bool, error) {
+		got = append(got, url+" by "+by+" in "+strings.Join(categories, ","))
 		switch {
 		case strings.Contains(url, "known"):
 			return nil, false, nil
@@ -106,7 +106,7 @@ func TestAnnounceAPI(t *testing.T) {
 	srv, st, _ := editorServer(t, Options{Tokens: map[string]string{anaToken: "wordpress"}, Announce: announce})
 	post := func(token, body string) (int, string) { return do(t, "POST", srv.URL+"/api/v1/articles", token, body) }
 
-	code, body := post(anaToken, `{"url":"https://news.example/clinic/"}`)
+	code, body := post(anaToken, `{"url":"https://news.example/clinic/","categories":["Health","Valley"]}`)
 	var v struct {
 		Status    string
 		ArticleID int64 `json:"article_id"`
@@ -134,7 +134,7 @@ func TestAnnounceAPI(t *testing.T) {
 			t.Errorf("%s: %d %s, want %d %s", tc.body, code, body, tc.code, tc.want)
 		}
 	}
-	if len(got) != 4 {
+	if len(got) != 4 || got[0] != "https://news.example/clinic/ by wordpress in Health,Valley" {
 		t.Errorf("Announce called %d times: %q", len(got), got)
 	}
 	log, _ := st.AuditLog(context.Background(), 10)
