@@ -104,8 +104,8 @@ func Thumbnail(ctx context.Context, f Fetcher, url string, o Options) (*Image, e
 // "" when unknown: a type that is neither an image nor a generic binary type
 // is refused (a page served in place of the image), whatever the data. The
 // image's header is read first, and an image that claims more than
-// o.MaxPixels pixels is refused before it is decoded. Transparent parts are
-// laid on white. To fit the byte limit, the quality is lowered first, then
+// o.MaxPixels pixels is refused before it is decoded. A JPEG is turned as
+// its EXIF orientation says. Transparent parts are laid on white. To fit the byte limit, the quality is lowered first, then
 // the size, a quarter at a time.
 func Fit(data []byte, contentType string, o Options) (*Image, error) {
 	if o.MaxBytes <= 0 {
@@ -136,6 +136,10 @@ func Fit(data []byte, contentType string, o Options) (*Image, error) {
 		return nil, fmt.Errorf("%w: %s does not decode: %v", ErrNotImage, format, err)
 	}
 
+	turn := 1
+	if format == "jpeg" {
+		turn = orientation(data)
+	}
 	side := o.MaxSide
 	var buf bytes.Buffer
 	for {
@@ -143,14 +147,15 @@ func Fit(data []byte, contentType string, o Options) (*Image, error) {
 		if dw < MinSide || dh < MinSide {
 			return nil, fmt.Errorf("%w: %d bytes even at %d×%d", ErrCannotFit, buf.Len(), dw, dh)
 		}
-		dst := scale(src, dw, dh)
+		dst := orient(scale(src, dw, dh), turn)
 		for _, q := range qualities {
 			buf.Reset()
 			if err := jpeg.Encode(&buf, dst, &jpeg.Options{Quality: q}); err != nil {
 				return nil, fmt.Errorf("media: encode: %w", err)
 			}
 			if buf.Len() <= o.MaxBytes {
-				return &Image{Data: bytes.Clone(buf.Bytes()), MIME: "image/jpeg", Width: dw, Height: dh}, nil
+				b := dst.Bounds()
+				return &Image{Data: bytes.Clone(buf.Bytes()), MIME: "image/jpeg", Width: b.Dx(), Height: b.Dy()}, nil
 			}
 		}
 		side = max(dw, dh) * 3 / 4
