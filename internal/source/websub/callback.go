@@ -40,6 +40,11 @@ func (s *Subscriber) verify(w http.ResponseWriter, r *http.Request, id string) {
 	for range 2 {
 		sub, err := s.o.Store.SubscriptionByCallback(r.Context(), id)
 		switch {
+		case errors.Is(err, news.ErrNotFound) && challenge != "" && s.leftVerified(id, mode, topic):
+			s.o.Log.Info("the feed's former WebSub hub confirmed the unsubscription", "topic", topic)
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			io.WriteString(w, challenge)
+			return
 		case errors.Is(err, news.ErrNotFound):
 			s.o.Log.Debug("WebSub verification for an unknown callback refused", "mode", mode, "topic", topic)
 			http.NotFound(w, r)

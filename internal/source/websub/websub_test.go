@@ -481,15 +481,37 @@ func TestHubChanges(t *testing.T) {
 	if cur.Callback == old.Callback || cur.Secret == old.Secret || cur.Hub != otherSrv.URL+"/hub" {
 		t.Errorf("the new subscription reuses the old one's callback or secret: %+v", cur)
 	}
-	// The old hub's next push lands at a callback herald forgot.
-	if n, err := w.hub.Publish(context.Background(), w.topic, []byte("<rss/>"), "application/rss+xml"); n != 1 || err != nil {
-		t.Fatalf("old hub publish: %d %v", n, err)
+	// The old hub is asked to stop, and herald confirms it at the old
+	// callback, which it no longer holds.
+	waitFor(t, "the old hub to drop the subscription", func() bool { return len(w.hub.Subscribers(w.topic)) == 0 })
+	reqs := w.hub.Requests()
+	last := reqs[len(reqs)-1]
+	if last.Mode != "unsubscribe" || !last.Verified || !strings.HasSuffix(last.Callback, "/"+old.Callback) {
+		t.Errorf("the old hub's last request: %+v", last)
+	}
+	// A push that still comes to the old callback is not taken.
+	if code, err := w.hub.Send(context.Background(), last.Callback, w.topic, []byte("<rss/>"), "application/rss+xml", ""); err != nil || code != http.StatusAccepted {
+		t.Fatalf("a push to the old callback: %d %v", code, err)
 	}
 	time.Sleep(100 * time.Millisecond)
 	if len(w.deliveries()) != 0 || w.result(websub.ResultUnknown) != 1 {
 		t.Errorf("the old hub's push: %d deliveries, results %v", len(w.deliveries()), w.results)
 	}
+	// Its verification is answered once, and for that topic and mode only.
+	for _, q := range []string{"hub.mode=unsubscribe&hub.topic=" + url.QueryEscape(w.topic), "hub.mode=subscribe&hub.topic=" + url.QueryEscape(w.topic)} {
+		resp, err := http.Get(last.Callback + "?" + q + "&hub.challenge=again")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("%s at the old callback afterwards: %d", q, resp.StatusCode)
+		}
+	}
+
+	// No hub any more: the other hub is asked to stop too.
 	w.fetched("")
+	waitFor(t, "the other hub to drop the subscription", func() bool { return len(other.Subscribers(w.topic)) == 0 })
 	if st := w.status(); st.State != "none" {
 		t.Errorf("status after the hub went = %+v", st)
 	}
