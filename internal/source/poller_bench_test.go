@@ -22,11 +22,35 @@ import (
 	"github.com/heraldhq/herald/internal/fetch"
 	"github.com/heraldhq/herald/internal/ingest"
 	"github.com/heraldhq/herald/internal/news"
+	"github.com/heraldhq/herald/internal/store/postgres"
+	"github.com/heraldhq/herald/internal/store/postgres/pgtest"
 	"github.com/heraldhq/herald/internal/store/sqlite"
 	"github.com/heraldhq/herald/internal/store/sqlstore"
 )
 
-var farmSize = flag.Int("farm", 2000, "how many feeds BenchmarkPollRound's farm serves")
+var (
+	farmSize  = flag.Int("farm", 2000, "how many feeds BenchmarkPollRound's farm serves")
+	farmStore = flag.String("farm-store", "sqlite", "BenchmarkPollRound's store: sqlite, or postgres (at $"+pgtest.Var+")")
+)
+
+// openFarmStore opens an empty store of the kind -farm-store names.
+func openFarmStore(b *testing.B) *sqlstore.DB {
+	ctx := context.Background()
+	var st *sqlstore.DB
+	var err error
+	switch *farmStore {
+	case "sqlite":
+		st, err = sqlite.Open(ctx, filepath.Join(b.TempDir(), "h.db"))
+	case "postgres":
+		st, err = postgres.Open(ctx, pgtest.Schema(b))
+	default:
+		b.Fatalf("-farm-store=%q: sqlite or postgres", *farmStore)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	return st
+}
 
 // wpFarm serves n WordPress-shaped RSS 2.0 feeds over sites listeners on
 // 127.0.0.1 (a newsroom's feeds come from a few hosts, and the fetcher keeps
@@ -291,10 +315,7 @@ func BenchmarkPollRound(b *testing.B) {
 		window := time.Duration(n) * time.Millisecond
 		_, bareSteadyCPU = bareFetch(b, f, 64, true, window)
 
-		st, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "h.db"))
-		if err != nil {
-			b.Fatal(err)
-		}
+		st := openFarmStore(b)
 		var skew, done, bad atomic.Int64
 		round := make(chan struct{}, 1)
 		p := benchPoller(st, n, &skew, &done, &bad, round)
