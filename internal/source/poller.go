@@ -107,6 +107,9 @@ type Poller struct {
 	// (zero: it waits to be woken).
 	waitRoom bool
 	wakeAt   time.Time
+	// leaseWait is how long a feed that comes due waits for others to come
+	// due with it when feeds are leased (see takeDue); 0 without leases.
+	leaseWait time.Duration
 
 	saveMu  sync.Mutex
 	pending map[int64]store.Feed // outcomes not written yet, by feed
@@ -260,6 +263,11 @@ func (p *Poller) Run(ctx context.Context) {
 	wake := p.wake
 	p.mu.Unlock()
 	leases := p.Store.LeasesNeeded()
+	if leases {
+		p.mu.Lock()
+		p.leaseWait = min(maxLeaseWait, p.Interval/20)
+		p.mu.Unlock()
+	}
 	workers := max(p.Workers, 1)
 	// The workers' queue holds as many feeds again as there are workers,
 	// so that feeds are leased in batches while the workers are busy.
@@ -323,10 +331,16 @@ func (p *Poller) dispatch(ctx context.Context, jobs chan<- *entry, wake <-chan s
 	}
 }
 
+// maxLeaseWait bounds leaseWait: a feed is fetched at most this late.
+const maxLeaseWait = 100 * time.Millisecond
+
 // takeDue takes the feeds that are due, as many as the workers have room
 // for, or says how long until the earliest one is due (0: until woken).
 // While the workers are busy it waits until a quarter of their room is
-// free, so that feeds are handed out, and leased, in batches.
+// free, so that feeds are handed out, and leased, in batches. Where feeds
+// are leased, the earliest waits leaseWait after it is due, so that the
+// feeds coming due one after another between rounds are leased a few at a
+// time, by one query, rather than each by its own.
 func (p *Poller) takeDue(capacity int) ([]*entry, time.Duration) {
 	now := p.now()
 	p.mu.Lock()
@@ -340,9 +354,9 @@ func (p *Poller) takeDue(capacity int) ([]*entry, time.Duration) {
 	if len(p.queue) == 0 {
 		return nil, 0
 	}
-	if d := p.queue[0].at.Sub(now); d > 0 {
-		p.wakeAt = p.queue[0].at
-		return nil, d
+	if at := p.queue[0].at.Add(p.leaseWait); at.After(now) {
+		p.wakeAt = at
+		return nil, at.Sub(now)
 	}
 	p.wakeAt = now // busy handing out: a feed put back now is seen anyway
 	var batch []*entry

@@ -360,6 +360,54 @@ func TestRunLeasesInBatches(t *testing.T) {
 	}
 }
 
+// Between rounds, feeds come due one after another: where they are leased,
+// each waits a moment for others, and they are leased a few to a query.
+func TestLeasesBetweenRounds(t *testing.T) {
+	const n, window = 200, 2 * time.Second
+	srv := farm(t, n)
+	p := newPoller(t, &countingHandler{}, 4)
+	st := p.Store.(*sqlstore.DB)
+	c := &counting{FeedStore: leasing{st}}
+	p.Store, p.Owner = c, "replica-a"
+	urls := make([]string, n)
+	for i := range urls {
+		urls[i] = fmt.Sprintf("%s/feed/%d", srv.URL, i)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	feeds, err := st.EnsureFeeds(ctx, urls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now().Add(100 * time.Millisecond)
+	for i, f := range feeds {
+		f.NextFetch = start.Add(window * time.Duration(i) / n)
+	}
+	if _, err := st.SaveFeedStates(ctx, "", feeds); err != nil {
+		t.Fatal(err)
+	}
+	var done atomic.Int64
+	all := make(chan struct{})
+	p.Observe = func(string, string, time.Duration) {
+		if done.Add(1) == n {
+			close(all)
+		}
+	}
+	if err := p.SetFeeds(ctx, urls); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { p.Run(ctx) })
+	<-all
+	cancel()
+	wg.Wait()
+	// A feed every 10 ms, each waiting up to 100 ms: about ten to a query.
+	t.Logf("%d feeds leased in %d statements", n, c.leases)
+	if c.leases > n/4 {
+		t.Errorf("%d feeds coming due one after another leased in %d statements, want %d at most", n, c.leases, n/4)
+	}
+}
+
 // The response's Content-Type reaches the parser: a Portuguese feed in
 // ISO-8859-1 with no XML declaration reads right.
 func TestCharsetFromContentType(t *testing.T) {
