@@ -77,6 +77,23 @@ func scanXML(doc []byte, l limits) (s *skim, ok bool, err error) {
 		}
 		return nil
 	}
+	// declare keeps the root's declarations of prefixes the skeleton may
+	// leave out; useAttr marks those an attribute elsewhere names or binds
+	// again, as elements in its scope might mean something else by them.
+	declare := func(name span, value []byte, from, to int) {
+		prefix, ok := bytes.CutPrefix(doc[name.start:name.end], []byte("xmlns:"))
+		if v := string(value); ok && (slices.Contains(unreadNamespaces, v) || v == contentNamespace) {
+			prefixes = append(prefixes, rootPrefix{name: string(prefix), unread: v != contentNamespace, decl: span{from, to}})
+		}
+	}
+	useAttr := func(name span, _ []byte, _, _ int) {
+		q := doc[name.start:name.end]
+		if p, ok := bytes.CutPrefix(q, []byte("xmlns:")); ok {
+			use(prefixes, p)
+		} else if k := bytes.IndexByte(q, ':'); k > 0 {
+			use(prefixes, q[:k])
+		}
+	}
 	i := 0
 	for i < len(doc) {
 		if doc[i] != '<' {
@@ -171,7 +188,14 @@ func scanXML(doc []byte, l limits) (s *skim, ok bool, err error) {
 			if !ok {
 				return nil, false, nil
 			}
-			ns, n, prefixed, empty, end, ok := readAttrs(doc, j)
+			each := useAttr
+			switch {
+			case len(stack) == 0:
+				each = declare
+			case len(prefixes) == 0:
+				each = nil
+			}
+			ns, n, empty, end, ok := readAttrs(doc, j, each)
 			if !ok {
 				return nil, false, nil
 			}
@@ -210,11 +234,6 @@ func scanXML(doc []byte, l limits) (s *skim, ok bool, err error) {
 			}
 			if depth == 0 {
 				rssRoot = string(loc) == "rss"
-				if ns > 0 {
-					prefixes = rootPrefixes(doc, j)
-				}
-			} else if ns > 0 || prefixed {
-				usePrefixes(doc, j, prefixes)
 			}
 			whole := false // the element is left out whole
 			if depth > 0 && stack[depth-1].entry >= 0 && (isUnread(doc, name, prefixes, rssRoot) || !empty && isBody(doc, name)) {
@@ -329,72 +348,11 @@ type rootPrefix struct {
 
 const contentNamespace = "http://purl.org/rss/1.0/modules/content/"
 
-// rootPrefixes reads the root's declarations, from i past its name.
-func rootPrefixes(doc []byte, i int) []rootPrefix {
-	var out []rootPrefix
-	eachAttr(doc, i, func(name span, value []byte, from, to int) {
-		prefix, ok := bytes.CutPrefix(doc[name.start:name.end], []byte("xmlns:"))
-		if v := string(value); ok && (slices.Contains(unreadNamespaces, v) || v == contentNamespace) {
-			out = append(out, rootPrefix{name: string(prefix), unread: v != contentNamespace, decl: span{from, to}})
-		}
-	})
-	return out
-}
-
-// usePrefixes marks the prefixes the attributes of a start tag (from i,
-// past its name) use or bind again: elements in that tag's scope might
-// mean something else by them.
-func usePrefixes(doc []byte, i int, prefixes []rootPrefix) {
-	if len(prefixes) == 0 {
-		return
-	}
-	eachAttr(doc, i, func(name span, _ []byte, _, _ int) {
-		q := doc[name.start:name.end]
-		if p, ok := bytes.CutPrefix(q, []byte("xmlns:")); ok {
-			use(prefixes, p)
-		} else if k := bytes.IndexByte(q, ':'); k > 0 {
-			use(prefixes, q[:k])
-		}
-	})
-}
-
 func use(prefixes []rootPrefix, prefix []byte) {
 	for k := range prefixes {
 		if prefixes[k].name == string(prefix) {
 			prefixes[k].used, prefixes[k].unread = true, false
 		}
-	}
-}
-
-// eachAttr calls fn with each attribute of a start tag that readAttrs
-// read without fault, from i past the tag's name: its name, its value as
-// written, and the bytes it takes, the white space before it included.
-func eachAttr(doc []byte, i int, fn func(name span, value []byte, from, to int)) {
-	for {
-		from := i
-		i = skipSpace(doc, i)
-		if i >= len(doc) || doc[i] == '/' || doc[i] == '>' {
-			return
-		}
-		name, j, _ := readName(doc, i)
-		var value []byte
-		if j = skipSpace(doc, j); doc[j] == '=' {
-			j = skipSpace(doc, j+1)
-			if c := doc[j]; c == '"' || c == '\'' {
-				k := bytes.IndexByte(doc[j+1:], c)
-				value, j = doc[j+1:j+1+k], j+1+k+1
-			} else {
-				k := j
-				for k < len(doc) && isBareValueByte(doc[k]) {
-					k++
-				}
-				value, j = doc[j:k], k
-			}
-		} else {
-			j = name.end // a name without a value
-		}
-		fn(name, value, from, j)
-		i = j
 	}
 }
 
@@ -479,58 +437,65 @@ func readName(doc []byte, i int) (name span, next int, ok bool) {
 
 // readAttrs reads a start tag's attributes from i, just past its name, as
 // encoding/xml does when not strict: quoted values, bare values and names
-// without a value. It returns the namespace declarations and attributes
+// without a value. each, when not nil, is called with every attribute: its
+// name, its value as written, and the bytes it takes, the white space
+// before it included. It returns the namespace declarations and attributes
 // counted, whether the tag closes itself, and the offset past its '>'.
-func readAttrs(doc []byte, i int) (ns, n int, prefixed, empty bool, end int, ok bool) {
+func readAttrs(doc []byte, i int, each func(name span, value []byte, from, to int)) (ns, n int, empty bool, end int, ok bool) {
 	for {
+		from := i
 		i = skipSpace(doc, i)
 		if i >= len(doc) {
-			return 0, 0, false, false, 0, false
+			return 0, 0, false, 0, false
 		}
 		switch doc[i] {
 		case '/':
 			if i+1 >= len(doc) || doc[i+1] != '>' {
-				return 0, 0, false, false, 0, false
+				return 0, 0, false, 0, false
 			}
-			return ns, n, prefixed, true, i + 2, true
+			return ns, n, true, i + 2, true
 		case '>':
-			return ns, n, prefixed, false, i + 1, true
+			return ns, n, false, i + 1, true
 		}
 		name, j, ok := readName(doc, i)
 		if !ok {
-			return 0, 0, false, false, 0, false
+			return 0, 0, false, 0, false
 		}
 		n++
 		if q := doc[name.start:name.end]; bytes.Equal(q, []byte("xmlns")) || bytes.HasPrefix(q, []byte("xmlns:")) && len(q) > len("xmlns:") {
 			ns++
-		} else if bytes.IndexByte(q, ':') > 0 {
-			prefixed = true
 		}
 		j = skipSpace(doc, j)
 		if j >= len(doc) {
-			return 0, 0, false, false, 0, false
+			return 0, 0, false, 0, false
 		}
-		if doc[j] != '=' {
-			i = j // a name without a value
-			continue
-		}
-		j = skipSpace(doc, j+1)
-		if j >= len(doc) {
-			return 0, 0, false, false, 0, false
-		}
-		if c := doc[j]; c == '"' || c == '\'' {
-			k := bytes.IndexByte(doc[j+1:], c)
-			if k < 0 || bytes.IndexByte(doc[j+1:j+1+k], '<') >= 0 {
-				return 0, 0, false, false, 0, false
+		var value []byte
+		switch c := doc[j]; {
+		case c != '=':
+			j = name.end // a name without a value
+		default:
+			j = skipSpace(doc, j+1)
+			if j >= len(doc) {
+				return 0, 0, false, 0, false
 			}
-			i = j + 1 + k + 1
-			continue
+			if c := doc[j]; c == '"' || c == '\'' {
+				k := bytes.IndexByte(doc[j+1:], c)
+				if k < 0 || bytes.IndexByte(doc[j+1:j+1+k], '<') >= 0 {
+					return 0, 0, false, 0, false
+				}
+				value, j = doc[j+1:j+1+k], j+1+k+1
+			} else {
+				k := j
+				for k < len(doc) && isBareValueByte(doc[k]) {
+					k++
+				}
+				value, j = doc[j:k], k
+			}
 		}
-		k := j
-		for k < len(doc) && isBareValueByte(doc[k]) {
-			k++
+		if each != nil {
+			each(name, value, from, j)
 		}
-		i = k
+		i = j
 	}
 }
 
