@@ -107,9 +107,6 @@ type Poller struct {
 	// (zero: it waits to be woken).
 	waitRoom bool
 	wakeAt   time.Time
-	// leaseWait is how long a feed that comes due waits for others to come
-	// due with it when feeds are leased (see takeDue); 0 without leases.
-	leaseWait time.Duration
 
 	saveMu  sync.Mutex
 	pending map[int64]store.Feed // outcomes not written yet, by feed
@@ -263,11 +260,6 @@ func (p *Poller) Run(ctx context.Context) {
 	wake := p.wake
 	p.mu.Unlock()
 	leases := p.Store.LeasesNeeded()
-	if leases {
-		p.mu.Lock()
-		p.leaseWait = min(maxLeaseWait, p.Interval/20)
-		p.mu.Unlock()
-	}
 	workers := max(p.Workers, 1)
 	// The workers' queue holds as many feeds again as there are workers,
 	// so that feeds are leased in batches while the workers are busy.
@@ -307,8 +299,14 @@ func (p *Poller) dispatch(ctx context.Context, jobs chan<- *entry, wake <-chan s
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	defer timer.Stop()
+	// Where feeds are leased, a feed that comes due waits a moment for
+	// others to come due with it (see takeDue).
+	var gather time.Duration
+	if leases {
+		gather = min(maxLeaseWait, p.Interval/20)
+	}
 	for {
-		batch, wait := p.takeDue(capacity)
+		batch, wait := p.takeDue(capacity, gather)
 		if len(batch) > 0 {
 			if leases {
 				batch = p.leaseBatch(ctx, batch)
@@ -331,17 +329,18 @@ func (p *Poller) dispatch(ctx context.Context, jobs chan<- *entry, wake <-chan s
 	}
 }
 
-// maxLeaseWait bounds leaseWait: a feed is fetched at most this late.
+// maxLeaseWait bounds how long a feed that comes due waits for others to
+// be leased with it: it is fetched at most this late.
 const maxLeaseWait = 100 * time.Millisecond
 
 // takeDue takes the feeds that are due, as many as the workers have room
 // for, or says how long until the earliest one is due (0: until woken).
 // While the workers are busy it waits until a quarter of their room is
 // free, so that feeds are handed out, and leased, in batches. Where feeds
-// are leased, the earliest waits leaseWait after it is due, so that the
+// are leased, the earliest waits gather after it is due, so that the
 // feeds coming due one after another between rounds are leased a few at a
 // time, by one query, rather than each by its own.
-func (p *Poller) takeDue(capacity int) ([]*entry, time.Duration) {
+func (p *Poller) takeDue(capacity int, gather time.Duration) ([]*entry, time.Duration) {
 	now := p.now()
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -354,7 +353,7 @@ func (p *Poller) takeDue(capacity int) ([]*entry, time.Duration) {
 	if len(p.queue) == 0 {
 		return nil, 0
 	}
-	if at := p.queue[0].at.Add(p.leaseWait); at.After(now) {
+	if at := p.queue[0].at.Add(gather); at.After(now) {
 		p.wakeAt = at
 		return nil, at.Sub(now)
 	}
