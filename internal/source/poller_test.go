@@ -65,6 +65,38 @@ func farm(tb testing.TB, n int) *httptest.Server {
 	return srv
 }
 
+// farmURLs are the addresses of farm's first n feeds.
+func farmURLs(srv *httptest.Server, n int) []string {
+	urls := make([]string, n)
+	for i := range urls {
+		urls[i] = fmt.Sprintf("%s/feed/%d", srv.URL, i)
+	}
+	return urls
+}
+
+// runUntilFetched polls urls with Run until each was fetched once, and
+// stops p.
+func runUntilFetched(t *testing.T, p *Poller, urls []string) {
+	t.Helper()
+	var done atomic.Int64
+	all := make(chan struct{})
+	p.Observe = func(string, string, time.Duration) {
+		if done.Add(1) == int64(len(urls)) {
+			close(all)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := p.SetFeeds(ctx, urls); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { p.Run(ctx) })
+	<-all
+	cancel()
+	wg.Wait()
+}
+
 func newPoller(tb testing.TB, h Handler, workers int) *Poller {
 	st, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "h.db"))
 	if err != nil {
@@ -289,10 +321,7 @@ func TestNotModifiedRoundWritesInBatches(t *testing.T) {
 	p := newPoller(t, &countingHandler{}, 16)
 	c := &counting{FeedStore: p.Store}
 	p.Store = c
-	urls := make([]string, n)
-	for i := range urls {
-		urls[i] = fmt.Sprintf("%s/feed/%d", srv.URL, i)
-	}
+	urls := farmURLs(srv, n)
 	ctx := context.Background()
 	if err := p.SetFeeds(ctx, urls); err != nil {
 		t.Fatal(err)
@@ -318,26 +347,7 @@ func TestRunLeasesInBatches(t *testing.T) {
 	p := newPoller(t, &countingHandler{}, workers)
 	c := &counting{FeedStore: leasing{p.Store.(*sqlstore.DB)}}
 	p.Store, p.Owner = c, "replica-a"
-	var done atomic.Int64
-	all := make(chan struct{})
-	p.Observe = func(string, string, time.Duration) {
-		if done.Add(1) == n {
-			close(all)
-		}
-	}
-	urls := make([]string, n)
-	for i := range urls {
-		urls[i] = fmt.Sprintf("%s/feed/%d", srv.URL, i)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	if err := p.SetFeeds(ctx, urls); err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	wg.Go(func() { p.Run(ctx) })
-	<-all
-	cancel()
-	wg.Wait()
+	runUntilFetched(t, p, farmURLs(srv, n))
 	t.Logf("%d lease statements, %d writes", c.leases, c.saves)
 	// The queue holds twice the workers and is topped up when a quarter
 	// of it is free: batches of workers/2 feeds or more.
@@ -369,12 +379,8 @@ func TestLeasesBetweenRounds(t *testing.T) {
 	st := p.Store.(*sqlstore.DB)
 	c := &counting{FeedStore: leasing{st}}
 	p.Store, p.Owner = c, "replica-a"
-	urls := make([]string, n)
-	for i := range urls {
-		urls[i] = fmt.Sprintf("%s/feed/%d", srv.URL, i)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	urls := farmURLs(srv, n)
+	ctx := context.Background()
 	feeds, err := st.EnsureFeeds(ctx, urls)
 	if err != nil {
 		t.Fatal(err)
@@ -386,21 +392,7 @@ func TestLeasesBetweenRounds(t *testing.T) {
 	if _, err := st.SaveFeedStates(ctx, "", feeds); err != nil {
 		t.Fatal(err)
 	}
-	var done atomic.Int64
-	all := make(chan struct{})
-	p.Observe = func(string, string, time.Duration) {
-		if done.Add(1) == n {
-			close(all)
-		}
-	}
-	if err := p.SetFeeds(ctx, urls); err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	wg.Go(func() { p.Run(ctx) })
-	<-all
-	cancel()
-	wg.Wait()
+	runUntilFetched(t, p, urls)
 	// A feed every 10 ms, each waiting up to 100 ms: about ten to a query.
 	t.Logf("%d feeds leased in %d statements", n, c.leases)
 	if c.leases > n/4 {
