@@ -206,8 +206,7 @@ func (s *Subscriber) unsubscribe(ctx context.Context, sub *store.Subscription) {
 		s.lost(log, err)
 		return
 	}
-	form := url.Values{"hub.mode": {"unsubscribe"}, "hub.topic": {sub.Topic}, "hub.callback": {s.callbackURL(sub)}}
-	if _, err := s.o.Client.PostForm(ctx, sub.Hub, form); err != nil {
+	if err := s.requestUnsubscribe(ctx, sub); err != nil {
 		if ctx.Err() != nil {
 			return
 		}
@@ -221,6 +220,51 @@ func (s *Subscriber) unsubscribe(ctx context.Context, sub *store.Subscription) {
 		return
 	}
 	log.Info("asked the WebSub hub to stop pushing a feed no longer in the list")
+}
+
+// requestUnsubscribe asks sub's hub to stop pushing its topic to its
+// callback; the hub then checks with herald at that callback.
+func (s *Subscriber) requestUnsubscribe(ctx context.Context, sub *store.Subscription) error {
+	form := url.Values{"hub.mode": {"unsubscribe"}, "hub.topic": {sub.Topic}, "hub.callback": {s.callbackURL(sub)}}
+	_, err := s.o.Client.PostForm(ctx, sub.Hub, form)
+	return err
+}
+
+// leave asks the hub of a subscription its feed no longer names (the feed
+// moved to another hub, or names itself by another address) to stop
+// pushing, once: a hub that does not answer, or a verification that reaches
+// another replica, leaves the subscription to run out with its lease, its
+// pushes landing at a callback herald has forgotten.
+func (s *Subscriber) leave(ctx context.Context, old *store.Subscription) {
+	log := s.o.Log.With("feed_url", old.FeedURL, "hub", old.Hub)
+	s.mu.Lock()
+	now := s.now()
+	for id, l := range s.leaving {
+		if !l.until.After(now) {
+			delete(s.leaving, id)
+		}
+	}
+	s.leaving[old.Callback] = left{topic: old.Topic, until: now.Add(s.o.VerifyTimeout)}
+	s.mu.Unlock()
+	if err := s.requestUnsubscribe(ctx, old); err != nil {
+		log.Warn("the feed's former WebSub hub did not take the unsubscription; its lease runs out",
+			"err", reason(err), "until", old.Expires.UTC().Format(time.RFC3339))
+		return
+	}
+	log.Info("asked the feed's former WebSub hub to stop pushing")
+}
+
+// leftVerified answers a hub's verification of an unsubscription leave
+// asked for: true when the callback and topic are one herald left.
+func (s *Subscriber) leftVerified(id, mode, topic string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l, ok := s.leaving[id]
+	if !ok || mode != "unsubscribe" || topic != l.topic || !l.until.After(s.now()) {
+		return false
+	}
+	delete(s.leaving, id)
+	return true
 }
 
 // lost logs a write that did not land: a conflict is another replica (or
